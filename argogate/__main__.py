@@ -1,0 +1,3 @@
+from argogate.cli import run
+
+run()

@@ -1,0 +1,84 @@
+"""`argogate apply`: policies x resources -> manifests on stdout, a report where asked.
+
+Mirrors `kyverno apply`. stdout carries the resulting manifests (mutated, then
+generated) as one YAML stream unless `-o` asks for a report there; diagnostics go
+to stderr. Exit 0 when no Enforce rule failed, 1 when one did, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from argogate import reporters
+from argogate.errors import UsageError
+
+
+@click.command("apply")
+@click.argument("policies", nargs=-1, required=True)
+@click.option("-r", "--resource", "resources", multiple=True, required=True, help="Resource file or directory (repeatable).")
+@click.option("-f", "--values-file", help="Kyverno CLI values file (variables, rule/resource values, namespace labels).")
+@click.option("-u", "--userinfo", help="Kyverno CLI userinfo file (username, groups, roles, clusterRoles).")
+@click.option("-e", "--exception", "exceptions", multiple=True, help="PolicyException file or directory (repeatable).")
+@click.option("--context-file", help="Kyverno CLI context file (resources for lookups); its resources are used for lookups.")
+@click.option("--report-json", type=click.Path(dir_okay=False), help="Write a PolicyReport-shaped JSON report here.")
+@click.option("-o", "--output", type=click.Choice(reporters.names()), help="Print a report on stdout instead of the manifests.")
+@click.option("--audit-fails", is_flag=True, help="Exit 1 on Audit failures too.")
+def apply_cmd(
+    policies: tuple[str, ...],
+    resources: tuple[str, ...],
+    values_file: str | None,
+    userinfo: str | None,
+    exceptions: tuple[str, ...],
+    context_file: str | None,
+    report_json: str | None,
+    output: str | None,
+    audit_fails: bool,
+) -> int:
+    """Apply POLICIES (files or directories) to the --resource files."""
+    from argogate.engine.api import InMemoryLookup
+    from argogate.engine.pipeline import Engine
+    from argogate.inputs import load_resources, load_userinfo, load_values
+    from argogate.model.result import Report
+    from argogate.policies import load_policies
+    from argogate.reporters.policyreport import render_json
+    from argogate.yamlio import dump_stream
+
+    loaded = load_policies(list(policies), list(exceptions))
+    for where, kind in loaded.unsupported:
+        click.echo(f"warning: {where}: {kind} is not a policy kind this command evaluates; ignored", err=True)
+    if not loaded.policies:
+        raise UsageError("no policies found in " + ", ".join(policies), hint="pass ClusterPolicy/Policy files or directories")
+    objects, origins = load_resources(list(resources))
+    lookup_objects = list(objects)
+    if context_file:
+        ctx_objs, _ = load_resources([context_file]) if Path(context_file).exists() else ([], [])
+        lookup_objects.extend(ctx_objs)
+    engine = Engine(
+        loaded.policies,
+        loaded.exceptions,
+        values=load_values(values_file),
+        admission=load_userinfo(userinfo),
+        lookup=InMemoryLookup(lookup_objects) if context_file else None,
+    )
+    ev = engine.evaluate(objects, origins)
+    report = Report(ev.results)
+    if report_json:
+        Path(report_json).write_text(render_json(report), encoding="utf-8")
+    if output:
+        sys.stdout.write(reporters.get(output)(report))
+    else:
+        sys.stdout.write(dump_stream(ev.resources + ev.generated))
+        blocking = report.blocking
+        for r in report.results:
+            if r.status.value in ("fail", "error", "warn"):
+                click.echo(f"{r.status.value.upper()}: [{r.policy}/{r.rule}] {r.resource.display()}: {r.message}", err=True)
+        s = report.summary()
+        click.echo(
+            f"pass: {s['pass']}, fail: {s['fail']} ({len(blocking)} blocking), warn: {s['warn']}, "
+            f"error: {s['error']}, skip: {s['skip']}",
+            err=True,
+        )
+    return report.exit_code(fail_on_audit=audit_fails)

@@ -1,0 +1,63 @@
+"""Protocols for what the engine needs from the outside world, and an in-memory answer.
+
+The engine never talks to a cluster or a registry. Context entries that Kyverno
+would answer from the API server (`configMap`, `apiCall`) ask a ResourceLookup;
+the CLI gives it the resources being evaluated (the rendered set), the hook can
+give it a live cluster. Mirrors kyverno `pkg/engine/api/client.go`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+
+class ResourceLookup(Protocol):
+    def get(self, api_version: str, kind: str, namespace: str, name: str) -> dict[str, Any] | None: ...
+
+    def list(self, api_version: str, kind: str, namespace: str) -> list[dict[str, Any]]: ...
+
+
+class InMemoryLookup:
+    """Answers lookups from a fixed set of objects (the resources passed in, or a rendered app)."""
+
+    def __init__(self, objects: Iterable[dict[str, Any]] = ()) -> None:
+        self._by_kind: dict[str, list[dict[str, Any]]] = {}
+        for obj in objects:
+            self.add(obj)
+
+    def add(self, obj: dict[str, Any]) -> None:
+        if isinstance(obj, dict) and obj.get("kind"):
+            self._by_kind.setdefault(str(obj["kind"]), []).append(obj)
+
+    @staticmethod
+    def _api_ok(want: str, obj: dict[str, Any]) -> bool:
+        return not want or want == obj.get("apiVersion") or want.split("/")[0] == str(obj.get("apiVersion", "")).split("/")[0]
+
+    def get(self, api_version: str, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
+        for obj in self._by_kind.get(kind, []):
+            md = obj.get("metadata") or {}
+            if md.get("name") == name and (md.get("namespace") or "") == (namespace or "") and self._api_ok(api_version, obj):
+                return obj
+        # namespaced objects written without a namespace land in `default`
+        if namespace == "default":
+            for obj in self._by_kind.get(kind, []):
+                md = obj.get("metadata") or {}
+                if md.get("name") == name and not md.get("namespace"):
+                    return obj
+        return None
+
+    def list(self, api_version: str, kind: str, namespace: str) -> list[dict[str, Any]]:
+        out = []
+        for obj in self._by_kind.get(kind, []):
+            ns = (obj.get("metadata") or {}).get("namespace") or ""
+            if (not namespace or ns == namespace or (namespace == "default" and not ns)) and self._api_ok(api_version, obj):
+                out.append(obj)
+        return out
+
+    def namespace_labels(self, name: str) -> dict[str, str] | None:
+        for obj in self._by_kind.get("Namespace", []):
+            md = obj.get("metadata") or {}
+            if md.get("name") == name:
+                return {str(k): str(v) for k, v in (md.get("labels") or {}).items()}
+        return None

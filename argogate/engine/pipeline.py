@@ -1,0 +1,237 @@
+"""The whole evaluation, top to bottom: resources x policies x rules -> results.
+
+Per resource and policy, in Kyverno's order (kyverno CLI `processor`, engine
+`mutation.go`, `validation.go`, `generation.go`): mutate rules first, each seeing
+the previous one's output; then verifyImages; then validate rules on the mutated
+resource; then generate. One rule runs through `_invoke`, the
+`invokeRuleHandler` equivalent: match/exclude -> exception -> context
+checkpoint -> values and context entries -> preconditions -> handler -> restore.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from argogate.engine import handlers
+from argogate.engine.api import InMemoryLookup, ResourceLookup
+from argogate.engine.context import Context
+from argogate.engine.contextentries import load_entries
+from argogate.engine.exceptions import find_exception
+from argogate.engine.images import extract_images
+from argogate.engine.match import CLUSTER_SCOPED_KINDS, AdmissionInfo, MatchInput, rule_matches
+from argogate.engine.outcome import Outcome
+from argogate.engine.validate import RuleEnv
+from argogate.engine.values import Values
+from argogate.model.policy import Policy, PolicyException, Rule
+from argogate.model.result import Origin, ResourceRef, RuleResult, RuleStatus
+
+Handler = Callable[[Rule, dict[str, Any], RuleEnv, "PolicyRun"], Outcome | None]
+
+
+@dataclass
+class Evaluation:
+    """The output of one run: resources as mutated, generated objects, and every rule result."""
+
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    generated: list[dict[str, Any]] = field(default_factory=list)
+    results: list[RuleResult] = field(default_factory=list)
+
+
+@dataclass
+class PolicyRun:
+    """One policy applied to one resource: what handlers may need to know."""
+
+    policy: Policy
+    resource: dict[str, Any]
+    old_resource: dict[str, Any] | None
+    operation: str
+    namespace_labels: dict[str, str]
+    namespace_object: dict[str, Any] | None
+
+
+def default_namespace(resource: dict[str, Any]) -> dict[str, Any]:
+    """Namespaced objects without a namespace land in `default`, as `kubectl apply` and the Kyverno CLI do."""
+    md = resource.get("metadata")
+    if isinstance(md, dict) and not md.get("namespace") and resource.get("kind") not in CLUSTER_SCOPED_KINDS:
+        resource = dict(resource)
+        resource["metadata"] = {**md, "namespace": "default"}
+    return resource
+
+
+def failure_action(policy: Policy, rule: Rule, namespace: str, ns_labels: dict[str, str]) -> str:
+    validate = rule.validate
+    action = str(validate.get("failureAction") or policy.default_action)
+    overrides = validate.get("failureActionOverrides") or policy.spec.get("validationFailureActionOverrides") or []
+    from argogate.engine import wildcards
+    from argogate.engine.match import check_selector
+
+    for ov in overrides:
+        nss = ov.get("namespaces") or []
+        sel = ov.get("namespaceSelector")
+        if (nss and any(wildcards.match(str(n), namespace) for n in nss)) or (sel and check_selector(sel, ns_labels)):
+            action = str(ov.get("action") or action)
+            break
+    return action
+
+
+class Engine:
+    """Evaluate policies on resources. Pure: every outside answer comes through `lookup`."""
+
+    def __init__(
+        self,
+        policies: Iterable[Policy],
+        exceptions: Iterable[PolicyException] = (),
+        *,
+        values: Values | None = None,
+        admission: AdmissionInfo | None = None,
+        lookup: ResourceLookup | None = None,
+        default_operation: str = "CREATE",
+    ) -> None:
+        self.policies = list(policies)
+        self.exceptions = list(exceptions)
+        self.values = values or Values()
+        self.admission = admission or AdmissionInfo()
+        self.lookup = lookup
+        self.default_operation = default_operation
+
+    def evaluate(self, resources: list[dict[str, Any]], origins: list[Origin | None] | None = None) -> Evaluation:
+        resources = [default_namespace(r) for r in resources]
+        lookup = self.lookup or InMemoryLookup(resources)
+        kinds = sorted({str(r.get("kind")) for r in resources if r.get("kind")})
+        out = Evaluation()
+        for i, resource in enumerate(resources):
+            origin = origins[i] if origins and i < len(origins) else None
+            patched, generated, results = self._resource(resource, lookup, kinds, origin)
+            out.resources.append(patched)
+            out.generated.extend(generated)
+            out.results.extend(results)
+        return out
+
+    def _namespace(self, resource: dict[str, Any], lookup: ResourceLookup) -> tuple[dict[str, str], dict[str, Any] | None]:
+        md = resource.get("metadata") or {}
+        ns = str(md.get("name") if resource.get("kind") == "Namespace" else md.get("namespace") or "")
+        if not ns:
+            return {}, None
+        obj = lookup.get("v1", "Namespace", "", ns)
+        if obj is not None:
+            labels = {str(k): str(v) for k, v in ((obj.get("metadata") or {}).get("labels") or {}).items()}
+        else:
+            labels = dict(self.values.namespace_labels.get(ns, {}))
+        labels.setdefault("kubernetes.io/metadata.name", ns)
+        return labels, obj
+
+    def _resource(
+        self, resource: dict[str, Any], lookup: ResourceLookup, kinds: list[str], origin: Origin | None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[RuleResult]]:
+        results: list[RuleResult] = []
+        generated: list[dict[str, Any]] = []
+        ns_labels, ns_obj = self._namespace(resource, lookup)
+        name = str((resource.get("metadata") or {}).get("name") or "")
+        for policy in self.policies:
+            res_values = self.values.for_resource(policy.name, name)
+            operation = str(res_values.get("request.operation") or self.default_operation)
+            run = PolicyRun(policy, resource, None, operation, ns_labels, ns_obj)
+            ctx = self._context(run, res_values)
+            for family, handler in handlers.ORDER:
+                for rule in policy.rules:
+                    if rule.family != family:
+                        continue
+                    outcome = self._invoke(rule, run, ctx, handler, lookup, kinds)
+                    if outcome is None:
+                        continue
+                    if outcome.patched is not None and outcome.status is RuleStatus.PASS:
+                        run.resource = outcome.patched
+                        ctx.set(("request", "object"), outcome.patched)
+                    generated.extend(outcome.generated)
+                    results.append(self._result(policy, rule, run, outcome, origin))
+            resource = run.resource
+        return resource, generated, results
+
+    def _context(self, run: PolicyRun, res_values: dict[str, Any]) -> Context:
+        resource = run.resource
+        md = resource.get("metadata") or {}
+        namespace = str(md.get("name") if resource.get("kind") == "Namespace" else md.get("namespace") or "")
+        request: dict[str, Any] = {
+            "object": resource,
+            "oldObject": run.old_resource,
+            "operation": run.operation,
+            "namespace": namespace,
+            "userInfo": self.admission.to_request(),
+            "roles": list(self.admission.roles),
+            "clusterRoles": list(self.admission.cluster_roles),
+            "kind": {"kind": resource.get("kind"), "group": "", "version": ""},
+            "name": md.get("name"),
+        }
+        data: dict[str, Any] = {"request": request, "images": extract_images(resource)}
+        username = self.admission.username
+        if username.startswith("system:serviceaccount:"):
+            parts = username.split(":")
+            if len(parts) == 4:
+                data["serviceAccountNamespace"], data["serviceAccountName"] = parts[2], parts[3]
+        ctx = Context(data)
+        for key, value in res_values.items():
+            ctx.set(str(key), value)
+        return ctx
+
+    def _invoke(
+        self, rule: Rule, run: PolicyRun, ctx: Context, handler: Handler, lookup: ResourceLookup, kinds: list[str]
+    ) -> Outcome | None:
+        m = MatchInput.of(run.resource, operation=run.operation, namespace_labels=run.namespace_labels, admission=self.admission)
+        if not rule_matches(rule.raw, m, policy_namespace=run.policy.namespace):
+            return None
+        exc = find_exception(self.exceptions, run.policy, rule, m, ctx)
+        if exc is not None:
+            return Outcome.skip(f"rule is skipped due to policy exception {exc}")
+        ctx.checkpoint()
+        try:
+            rule_values = self.values.for_rule(run.policy.name, rule.autogen_of or rule.name)
+            for key, value in rule_values.items():
+                ctx.set(str(key), value)
+            env = RuleEnv(ctx, lookup, kinds, set(rule_values))
+            try:
+                load_entries(rule.raw.get("context") or [], ctx, lookup, kinds, set(rule_values))
+            except Exception as err:
+                return Outcome.error("failed to load context", err)
+            pre = rule.raw.get("preconditions")
+            if pre:
+                from argogate.engine.conditions import evaluate_conditions
+
+                try:
+                    res = evaluate_conditions(pre, ctx)
+                except Exception as err:
+                    return Outcome.error("failed to evaluate preconditions", err)
+                if not res.ok:
+                    return Outcome.skip("; ".join(s for s in ("preconditions not met", res.message) if s))
+            return handler(rule, run.resource, env, run)
+        finally:
+            ctx.reset()
+
+    def _result(self, policy: Policy, rule: Rule, run: PolicyRun, outcome: Outcome, origin: Origin | None) -> RuleResult:
+        status = outcome.status
+        if status is RuleStatus.FAIL and not policy.scored:
+            status = RuleStatus.WARN
+        enforce = False
+        if rule.family == "validate" or rule.family == "verifyImages":
+            ns = str((run.resource.get("metadata") or {}).get("namespace") or "")
+            enforce = failure_action(policy, rule, ns, run.namespace_labels).lower() == "enforce"
+        return RuleResult(
+            policy=policy.report_name,
+            rule=rule.name,
+            status=status,
+            message=outcome.message,
+            resource=ResourceRef.of(run.resource),
+            rule_type=rule.rule_type,
+            enforce=enforce,
+            policy_kind=policy.kind,
+            category=policy.category,
+            severity=policy.severity,
+            origin=origin,
+            policy_origin=policy.origin,
+        )
+
+
+def deep_copy(obj: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(obj)

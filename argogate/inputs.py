@@ -1,0 +1,75 @@
+"""Reading the CLI's inputs: resources, the values file, the userinfo file.
+
+Formats are the Kyverno CLI's (`cli.kyverno.io/v1alpha1` Values and UserInfo, and
+their legacy forms without apiVersion). Every problem is a ResourceLoadError or
+ConfigError naming the file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from argogate.engine.match import AdmissionInfo
+from argogate.engine.values import Values
+from argogate.errors import ArgogateError, ConfigError, ResourceLoadError
+from argogate.model.result import Origin
+from argogate.yamlio import expand_paths, load_file
+
+
+def load_resources(paths: list[str]) -> tuple[list[dict[str, Any]], list[Origin]]:
+    resources: list[dict[str, Any]] = []
+    origins: list[Origin] = []
+    for p in paths:
+        if not Path(p).exists():
+            raise ResourceLoadError(f"resource path does not exist: {p}")
+    for f in expand_paths(paths):
+        try:
+            docs = load_file(f)
+        except ArgogateError as exc:
+            raise ResourceLoadError(exc.message, file=exc.file, line=exc.line) from exc
+        for doc in docs:
+            data = doc.data
+            if not isinstance(data, dict) or not data.get("kind") or not data.get("apiVersion"):
+                raise ResourceLoadError("document is not a Kubernetes object (apiVersion and kind are required)", file=doc.file, line=doc.line)
+            md = data.get("metadata")
+            if not isinstance(md, dict) or not (md.get("name") or md.get("generateName")):
+                raise ResourceLoadError(f"{data['kind']} has no metadata.name", file=doc.file, line=doc.line)
+            resources.append(data)
+            origins.append(Origin(doc.file, doc.line))
+    return resources, origins
+
+
+def _single(path: str, what: str) -> dict[str, Any]:
+    if not Path(path).is_file():
+        raise ConfigError(f"{what} file does not exist: {path}")
+    try:
+        docs = load_file(path)
+    except ArgogateError as exc:
+        raise ConfigError(exc.message, file=exc.file, line=exc.line) from exc
+    if not docs:
+        return {}
+    data = docs[0].data
+    if not isinstance(data, dict):
+        raise ConfigError(f"{what} file must hold a mapping", file=path, line=docs[0].line)
+    return data
+
+
+def load_values(path: str | None) -> Values:
+    if not path:
+        return Values()
+    return Values.from_dict(_single(path, "values"))
+
+
+def load_userinfo(path: str | None) -> AdmissionInfo:
+    if not path:
+        return AdmissionInfo()
+    data = _single(path, "userinfo")
+    user = data.get("userInfo") or {}
+    return AdmissionInfo(
+        username=str(user.get("username") or ""),
+        groups=tuple(str(g) for g in user.get("groups") or []),
+        roles=tuple(str(r) for r in data.get("roles") or []),
+        cluster_roles=tuple(str(r) for r in data.get("clusterRoles") or []),
+        extra=dict(user.get("extra") or {}),
+    )

@@ -1,0 +1,1 @@
+"""Pure data: resources, policies and results. No behaviour beyond accessors."""

@@ -1,0 +1,109 @@
+"""Typed results: one RuleResult per (policy, rule, resource) that was evaluated.
+
+The status vocabulary is the PolicyReport one (kyverno `api/rulestatus.go`):
+
+- pass:  the resource satisfies the rule;
+- fail:  the resource violates the rule (blocks only if the rule is enforced);
+- warn:  a violation of a rule that is not scored (`policies.kyverno.io/scored: "false"`);
+- error: the rule could not be evaluated (bad variable, unreachable lookup, ...);
+- skip:  the rule matched but did not apply (preconditions not met, conditional
+         anchor mismatch, an exception, ...).
+
+A rule that does not match a resource produces no result at all, as in Kyverno.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from argogate.errors import EXIT_OK, EXIT_POLICY_FAIL
+
+
+class RuleStatus(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    ERROR = "error"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    api_version: str
+    kind: str
+    namespace: str
+    name: str
+
+    @classmethod
+    def of(cls, resource: dict[str, Any]) -> ResourceRef:
+        md = resource.get("metadata") or {}
+        return cls(
+            str(resource.get("apiVersion") or ""),
+            str(resource.get("kind") or ""),
+            str(md.get("namespace") or ""),
+            str(md.get("name") or md.get("generateName") or ""),
+        )
+
+    def display(self) -> str:
+        return f"{self.kind}/{self.namespace}/{self.name}" if self.namespace else f"{self.kind}/{self.name}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"apiVersion": self.api_version, "kind": self.kind, "namespace": self.namespace, "name": self.name}
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a resource came from: a file and line, plus a detail (a Helm template, a kustomize base)."""
+
+    file: str
+    line: int | None = None
+    detail: str | None = None
+
+    def display(self) -> str:
+        loc = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{loc} ({self.detail})" if self.detail else loc
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    policy: str
+    rule: str
+    status: RuleStatus
+    message: str
+    resource: ResourceRef
+    rule_type: str = ""
+    enforce: bool = False
+    policy_kind: str = "ClusterPolicy"
+    category: str = ""
+    severity: str = ""
+    origin: Origin | None = None
+    policy_origin: Origin | None = None
+
+    @property
+    def blocks(self) -> bool:
+        """A failure of an enforced rule blocks the sync; audit failures are only reported."""
+        return self.status is RuleStatus.FAIL and self.enforce
+
+
+@dataclass
+class Report:
+    results: list[RuleResult] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        counts = Counter(r.status.value for r in self.results)
+        return {s.value: counts.get(s.value, 0) for s in RuleStatus}
+
+    @property
+    def blocking(self) -> list[RuleResult]:
+        return [r for r in self.results if r.blocks]
+
+    def exit_code(self, *, fail_on_audit: bool = False) -> int:
+        if any(r.blocks or (fail_on_audit and r.status is RuleStatus.FAIL) for r in self.results):
+            return EXIT_POLICY_FAIL
+        return EXIT_OK
+
+    def extend(self, results: list[RuleResult]) -> None:
+        self.results.extend(results)
