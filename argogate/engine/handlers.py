@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from argogate.engine.outcome import Outcome
 from argogate.engine.validate import RuleEnv, validate_rule
 from argogate.model.policy import Rule
+from argogate.model.result import RuleStatus
 
 if TYPE_CHECKING:
     from argogate.engine.pipeline import Handler, PolicyRun
@@ -34,12 +35,13 @@ def _pod_security(rule: Rule, resource: dict[str, Any], env: RuleEnv) -> Outcome
     from argogate.engine.podsecurity import evaluate_pod_security
 
     out = evaluate_pod_security(rule.validate["podSecurity"], resource, rule_name=rule.name)
+    if out.error:
+        return Outcome(RuleStatus.ERROR, out.message)
     return Outcome.passed(out.message) if out.ok else Outcome.fail(out.message)
 
 
 def _cel(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun) -> Outcome:
     from argogate.engine.validate_cel import evaluate_validate_cel
-    from argogate.model.result import RuleStatus
 
     request = env.ctx.get("request") or {}
     out = evaluate_validate_cel(
@@ -57,7 +59,6 @@ def _cel(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun) -> 
 
 def mutate(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun) -> Outcome | None:
     from argogate.engine.mutate.rule import mutate_rule
-    from argogate.model.result import RuleStatus
 
     out = mutate_rule(rule.raw, resource, env.ctx)
     status = RuleStatus(out.status)
@@ -66,7 +67,6 @@ def mutate(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun) -
 
 def generate(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun) -> Outcome | None:
     from argogate.engine.generate import generate_rule
-    from argogate.model.result import RuleStatus
 
     lookup = env.lookup
 
