@@ -60,12 +60,12 @@ class Context:
     def checkpoint(self) -> None:
         self._stack.append(self._data)
 
-    def restore(self) -> None:
-        """Go back to the last checkpoint and keep it (used between foreach elements)."""
+    def rewind(self) -> None:
+        """Go back to the last checkpoint and keep it (Kyverno's Reset; between foreach elements)."""
         self._data = self._stack[-1]
 
-    def reset(self) -> None:
-        """Go back to the last checkpoint and drop it (end of a rule or a foreach)."""
+    def restore(self) -> None:
+        """Go back to the last checkpoint and drop it (Kyverno's Restore; end of a rule or a foreach)."""
         self._data = self._stack.pop()
 
     def copy(self) -> Context:

@@ -73,10 +73,15 @@ def generate(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun)
     def get(kind: str, namespace: str, name: str) -> dict[str, Any] | None:
         return lookup.get("", kind, namespace, name)
 
-    def list_(kind: str, namespace: str) -> list[dict[str, Any]]:
-        return lookup.list("", kind, namespace)
+    def list_(kind: str, namespace: str, selector: dict[str, Any] | None) -> list[dict[str, Any]]:
+        from argogate.engine.match import check_selector
 
-    out = generate_rule(rule.raw, resource, env.ctx, lookup=get, list_lookup=list_, policy_name=run.policy.name)
+        items = lookup.list("", kind, namespace)
+        if selector:
+            items = [i for i in items if check_selector(selector, (i.get("metadata") or {}).get("labels") or {})]
+        return items
+
+    out = generate_rule(rule.raw, resource, env.ctx, lookup=get, list_lookup=list_, policy_name=run.policy.name, policy_namespace=run.policy.namespace)
     status = RuleStatus(out.status)
     return Outcome(status, out.message, generated=tuple(out.resources) if status is RuleStatus.PASS else ())
 

@@ -184,7 +184,7 @@ class Engine:
             return None
         exc = find_exception(self.exceptions, run.policy, rule, m, ctx)
         if exc is not None:
-            return Outcome.skip(f"rule is skipped due to policy exception {exc}")
+            return Outcome.skip(f"rule is skipped due to policy exception: {exc}")
         ctx.checkpoint()
         try:
             rule_values = self.values.for_rule(run.policy.name, rule.autogen_of or rule.name)
@@ -207,7 +207,7 @@ class Engine:
                     return Outcome.skip("; ".join(s for s in ("preconditions not met", res.message) if s))
             return handler(rule, run.resource, env, run)
         finally:
-            ctx.reset()
+            ctx.restore()
 
     def _result(self, policy: Policy, rule: Rule, run: PolicyRun, outcome: Outcome, origin: Origin | None) -> RuleResult:
         status = outcome.status

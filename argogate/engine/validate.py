@@ -190,7 +190,7 @@ class _Validator:
             for index, element in enumerate(elements):
                 if element is None:
                     continue
-                ctx.restore()
+                ctx.rewind()
                 ctx.add("element", element)
                 ctx.add("elementIndex", index)
                 ctx.add(f"element{self.nesting}", element)
@@ -224,7 +224,7 @@ class _Validator:
                 count += 1
             return Outcome.passed(""), count
         finally:
-            ctx.reset()
+            ctx.restore()
 
 
 def validate_rule(rule_name: str, validate: dict[str, Any], resource: dict[str, Any], env: RuleEnv) -> Outcome | None:
