@@ -133,7 +133,7 @@ class _Validator:
                 return Outcome.passed(messages.validation_passed(self.rule_name))
             if pe.skip:
                 return Outcome.skip(pe.message)
-            if not pe.path:
+            if pe.path is None:  # Kyverno's empty path: an execution error, not a failure
                 return Outcome(RuleStatus.ERROR, self._error_message(pe.message, None))
             return Outcome.fail(self._error_message(pe.message, pe.path))
         patterns = self.any_pattern
@@ -147,20 +147,15 @@ class _Validator:
                 return Outcome.passed(messages.any_pattern_passed(self.rule_name, idx))
             if pe.skip:
                 skipped.append(messages.any_pattern_skipped(self.rule_name, idx, pe.message))
-            elif not pe.path:
+            elif pe.path is None:
                 failed.append(messages.any_pattern_error(self.rule_name, idx, pe.message))
             else:
                 failed.append(messages.any_pattern_failed_at(self.rule_name, idx, pe.path))
         if skipped and not failed:
             return Outcome.skip(" ".join(skipped))
         if failed:
-            msg = self.rule_message
-            if msg:
-                try:
-                    msg = str(self._message())
-                except Exception:
-                    pass
-            return Outcome.fail(messages.any_pattern_failed(msg, failed))
+            # buildAnyPatternErrorMessage uses the rule message as written, without substitution
+            return Outcome.fail(messages.any_pattern_failed(self.rule_message, failed))
         return Outcome.passed(str(self.rule_message or ""))
 
     # validateForEach
