@@ -1,18 +1,20 @@
 """One error family for everything a user can get wrong or the environment can break.
 
-    ArgogateError                 exit 3 unless a subclass says otherwise
-    ├── UsageError                exit 2: bad flags or arguments
-    ├── ConfigError               exit 2: .argogate.yaml, values files, userinfo files
-    ├── PolicyLoadError           exit 2: a policy or exception file is malformed or invalid
-    ├── ResourceLoadError         exit 2: a resource file cannot be read or parsed
-    ├── RenderError               exit 3: helm/kustomize/plain rendering failed
+    ArgogateError                 exit 2: bad input or an environment argogate cannot work in
+    ├── UsageError                bad flags or arguments
+    ├── ConfigError               .argogate.yaml, values files, userinfo files
+    ├── PolicyLoadError           a policy or exception file is malformed or invalid
+    ├── ResourceLoadError         a resource file cannot be read or parsed
+    ├── RenderError               helm/kustomize/plain rendering failed
     │   └── ProcessError          a tool exited non-zero, timed out or is missing
-    ├── GitError                  exit 3: a ref, clone or checkout failed
-    ├── ClusterError              exit 3: the Kubernetes API could not be used
-    ├── RegistryError             exit 3: an OCI registry could not be used
-    └── DeadlineExceeded          exit 3: the internal deadline ran out
+    ├── GitError                  a ref, clone or checkout failed
+    ├── ClusterError              the Kubernetes API could not be used
+    ├── RegistryError             an OCI registry could not be used
+    └── DeadlineExceeded          the internal deadline ran out
 
-A policy *violation* is never an exception: it is a RuleResult in a Report.
+Exit 3 is kept for argogate's own bugs: any exception that is not an
+ArgogateError (the CLI's last line of defence). A policy *violation* is never an
+exception: it is a RuleResult in a Report (exit 1 when it blocks).
 Every error carries a one-line message, an optional location (file:line) and a
 hint telling the user what to do next; the CLI prints all three and no traceback.
 """
@@ -26,7 +28,7 @@ EXIT_INTERNAL = 3
 
 
 class ArgogateError(Exception):
-    exit_code = EXIT_INTERNAL
+    exit_code = EXIT_USAGE
     default_hint = ""
 
     def __init__(
@@ -92,7 +94,15 @@ class ProcessError(RenderError):
         self.stdout = stdout
         self.stderr = stderr
         what = "timed out" if returncode is None else f"exited {returncode}"
-        detail = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+        # helm and kustomize print `Error: ...` (helm 4 over several lines), then advice such as
+        # "Use --debug flag ...": report the error paragraph on one line
+        lines = [ln.strip() for ln in stderr.strip().splitlines()]
+        starts = [i for i, ln in enumerate(lines) if ln.startswith("Error:")]
+        if starts:
+            tail = lines[starts[-1] :]
+            detail = " ".join(tail[: tail.index("")] if "" in tail else tail)
+        else:
+            detail = next((ln for ln in reversed(lines) if ln), "")
         super().__init__(f"`{' '.join(cmd[:3])}` {what}" + (f": {detail}" if detail else ""), hint=hint)
 
 
