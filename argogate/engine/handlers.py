@@ -41,18 +41,22 @@ def _pod_security(rule: Rule, resource: dict[str, Any], env: RuleEnv) -> Outcome
 
 
 def _cel(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun) -> Outcome:
-    from argogate.engine.validate_cel import evaluate_validate_cel
+    from argogate.engine.validate_cel import validate_cel
 
     request = env.ctx.get("request") or {}
-    out = evaluate_validate_cel(
+    ns_obj = run.namespace_object
+    namespace = str((resource.get("metadata") or {}).get("namespace") or "")
+    if ns_obj is None and namespace:
+        # offline, Kyverno's CLI knows only the namespace's name
+        ns_obj = {"metadata": {"name": namespace}}
+    out = validate_cel(
+        rule.name,
         rule.validate,
         rule.raw.get("celPreconditions") or [],
         object=resource,
         old_object=run.old_resource,
         request=request,
-        namespace_object=run.namespace_object,
-        params=None,
-        rule_name=rule.name,
+        namespace_object=ns_obj,
     )
     return Outcome(RuleStatus(out.status), out.message)
 
