@@ -20,6 +20,7 @@ from argogate.errors import EXIT_INTERNAL, EXIT_USAGE, ArgogateError
 
 _COMMANDS = {
     "apply": ("argogate.cli.apply", "apply_cmd", "Apply policies to resources, like `kyverno apply`."),
+    "check": ("argogate.cli.check", "check_cmd", "Render a Git repo's apps as Argo CD would and gate them."),
     "test": ("argogate.cli.policytest", "test_cmd", "Run kyverno-test.yaml suites, like `kyverno test`."),
 }
 

@@ -7,6 +7,7 @@ to stderr. Exit 0 when no Enforce rule failed, 1 when one did, 2 on bad input.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def apply_cmd(
     from argogate.inputs import load_resources, load_userinfo, load_values
     from argogate.model.result import Report
     from argogate.policies import load_policies
-    from argogate.reporters.policyreport import render_json
+    from argogate.reporters.policyreport import to_policy_report
     from argogate.yamlio import dump_stream
 
     loaded = load_policies(list(policies), list(exceptions))
@@ -66,9 +67,11 @@ def apply_cmd(
     ev = engine.evaluate(objects, origins)
     report = Report(ev.results)
     if report_json:
-        Path(report_json).write_text(render_json(report), encoding="utf-8")
+        Path(report_json).write_text(json.dumps(to_policy_report(report), indent=2), encoding="utf-8")
     if output:
-        sys.stdout.write(reporters.get(output)(report))
+        from argogate.model.run import single_run
+
+        sys.stdout.write(reporters.get(output)(single_run(report)))
     else:
         sys.stdout.write(dump_stream(ev.resources + ev.generated))
         blocking = report.blocking

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from argogate.errors import EXIT_OK, EXIT_POLICY_FAIL
 
 
-class RuleStatus(str, Enum):
+class RuleStatus(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     WARN = "warn"
@@ -62,9 +62,11 @@ class Origin:
     line: int | None = None
     detail: str | None = None
 
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
     def display(self) -> str:
-        loc = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{loc} ({self.detail})" if self.detail else loc
+        return f"{self} ({self.detail})" if self.detail else str(self)
 
 
 @dataclass(frozen=True, slots=True)

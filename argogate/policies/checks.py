@@ -73,13 +73,13 @@ def _check_cel(body: dict[str, Any]) -> Iterator[Problem]:
                 try:
                     cel.compile(str(e[key]))
                 except Exception as exc:
-                    yield ("validate", "cel", "expressions", i, key), f"invalid CEL expression: {exc}"
+                    yield ("validate", "cel", "expressions", i, key), f"invalid CEL expression: {_first_line(exc)}"
     for i, v in enumerate(cel_spec.get("variables") or []):
         if isinstance(v, dict) and v.get("expression"):
             try:
                 cel.compile(str(v["expression"]))
             except Exception as exc:
-                yield ("validate", "cel", "variables", i, "expression"), f"invalid CEL expression: {exc}"
+                yield ("validate", "cel", "variables", i, "expression"), f"invalid CEL expression: {_first_line(exc)}"
 
 
 def _walk_conditions(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
@@ -134,4 +134,9 @@ def _check_jmespath(node: Any, path: tuple[str | int, ...]) -> Iterator[Problem]
                 try:
                     jmes.compile(expr)
                 except Exception as exc:
-                    yield p, f"invalid JMESPath in {{{{{expr}}}}}: {exc}"
+                    yield p, f"invalid JMESPath in {{{{{expr}}}}}: {_first_line(exc)}"
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from argogate.engine import autogen
 from argogate.errors import ArgogateError, PolicyLoadError

@@ -11,19 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from argogate.model.result import Origin
+
 SOURCE_TYPES = ("helm", "kustomize", "directory")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a rendered object came from: a repo-relative file, its line, and how it was produced."""
-
-    file: str
-    line: int | None = None
-    detail: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
 
 
 @dataclass

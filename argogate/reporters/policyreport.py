@@ -1,4 +1,8 @@
-"""wgpolicyk8s.io/v1alpha2 PolicyReport, as JSON or YAML (what `--report-json` writes)."""
+"""wgpolicyk8s.io/v1alpha2 PolicyReport, as JSON or YAML: one report per app.
+
+One app (always the case for `apply`) gives a bare PolicyReport, the shape
+`--report-json` promises; several give a `List` of them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 from typing import Any
 
 from argogate.model.result import Report, RuleResult
+from argogate.model.run import CheckResult
 
 
 def result_entry(r: RuleResult) -> dict[str, Any]:
@@ -44,11 +49,18 @@ def to_policy_report(report: Report, *, name: str = "argogate") -> dict[str, Any
     }
 
 
-def render_json(report: Report, *, title: str = "") -> str:
-    return json.dumps(to_policy_report(report, name=title or "argogate"), indent=2) + "\n"
+def to_document(run: CheckResult) -> dict[str, Any]:
+    reports = [to_policy_report(a.report, name=f"argogate-{a.name}") for a in run.apps]
+    if len(reports) == 1:
+        return reports[0]
+    return {"apiVersion": "v1", "kind": "List", "items": reports}
 
 
-def render_yaml(report: Report, *, title: str = "") -> str:
+def render_json(run: CheckResult) -> str:
+    return json.dumps(to_document(run), indent=2) + "\n"
+
+
+def render_yaml(run: CheckResult) -> str:
     from argogate.yamlio import dump
 
-    return dump(to_policy_report(report, name=title or "argogate"))
+    return dump(to_document(run))

@@ -1,11 +1,13 @@
-"""Human text: grouped by resource, one `[policy/rule] message` line per finding, then a summary.
+"""Human text: app -> resource (file:line) -> `[policy/rule] message`, then one summary line.
 
-Passes are counted, not listed; failures say whether they block (Enforce) or not (Audit).
+Passes are counted, not listed. A failure says whether it blocks (Enforce) or
+only reports (Audit), so the reader knows at once what stops the sync.
 """
 
 from __future__ import annotations
 
-from argogate.model.result import Report, RuleResult, RuleStatus
+from argogate.model.result import RuleResult, RuleStatus
+from argogate.model.run import CheckResult
 
 _MARK = {RuleStatus.FAIL: "FAIL", RuleStatus.WARN: "WARN", RuleStatus.ERROR: "ERROR", RuleStatus.SKIP: "SKIP"}
 
@@ -13,29 +15,42 @@ _MARK = {RuleStatus.FAIL: "FAIL", RuleStatus.WARN: "WARN", RuleStatus.ERROR: "ER
 def _line(r: RuleResult) -> str:
     tag = _MARK.get(r.status, r.status.value.upper())
     if r.status is RuleStatus.FAIL:
-        tag += " (enforce)" if r.enforce else " (audit)"
-    return f"    {tag} [{r.policy}/{r.rule}] {r.message}"
+        tag = "BLOCK" if r.enforce else "AUDIT"
+    return f"      {tag:<5} [{r.policy}/{r.rule}] {r.message}"
 
 
-def render(report: Report, *, title: str = "", show_skips: bool = False) -> str:
+def render(run: CheckResult) -> str:
     lines: list[str] = []
-    if title:
-        lines.append(title)
-    groups: dict[str, list[RuleResult]] = {}
-    for r in report.results:
-        if r.status is RuleStatus.PASS or (r.status is RuleStatus.SKIP and not show_skips):
+    if run.source:
+        lines.append(f"{run.source}" + (f" @ {run.commit[:12]}" if run.commit else ""))
+    lines.extend(f"note: {n}" for n in run.notes)
+    for app in run.apps:
+        results = [r for r in app.report.results if r.status not in (RuleStatus.PASS, RuleStatus.SKIP)]
+        header = f"{app.name} ({app.kind}, {app.path})" if app.path else app.name
+        if app.error is not None:
+            lines.append(f"  {header}: cannot render")
+            lines.append(f"      {app.error.render()}".replace("\n", "\n      "))
             continue
-        key = r.resource.display()
-        if r.origin is not None:
-            key += f" ({r.origin.display()})"
-        groups.setdefault(key, []).append(r)
-    for key, results in groups.items():
-        lines.append(f"  {key}")
-        lines.extend(_line(r) for r in results)
-    s = report.summary()
-    blocking = len(report.blocking)
+        s = app.report.summary()
+        lines.append(f"  {header}: {len(app.objects)} objects, {s['pass']} passed, {len(results)} findings")
+        lines.extend(f"      warning: {w}" for w in app.warnings)
+        groups: dict[str, list[RuleResult]] = {}
+        for r in results:
+            key = r.resource.display() + (f" ({r.origin.display()})" if r.origin is not None else "")
+            groups.setdefault(key, []).append(r)
+        for key, rs in groups.items():
+            lines.append(f"    {key}")
+            lines.extend(_line(r) for r in rs)
+    for sk in run.skipped:
+        lines.append(f"  skipped {sk.name}: {sk.reason}" + (f" ({sk.where})" if sk.where else ""))
+    all_results = run.results
+    blocking = sum(1 for r in all_results if r.blocks)
+    audit = sum(1 for r in all_results if r.status is RuleStatus.FAIL and not r.enforce)
+    counts = {s: sum(1 for r in all_results if r.status is s) for s in RuleStatus}
+    verdict = "BLOCKED" if run.exit_code() == 1 else ("ERROR" if run.exit_code() == 2 else "OK")
     lines.append(
-        f"{s['pass']} passed, {s['fail']} failed ({blocking} blocking), {s['warn']} warnings, "
-        f"{s['error']} errors, {s['skip']} skipped"
+        f"{verdict}: {len(run.apps)} apps, {blocking} blocking, {audit} audit-only, "
+        f"{counts[RuleStatus.WARN]} warnings, {counts[RuleStatus.ERROR]} errors, {counts[RuleStatus.PASS]} passed"
+        + (f", {len(run.errors)} apps not rendered" if run.errors else "")
     )
     return "\n".join(lines) + "\n"
