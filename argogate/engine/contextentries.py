@@ -59,7 +59,7 @@ def api_get(url: str, lookup: ResourceLookup, kinds: list[str]) -> Any:
     parts = urlsplit(url)
     m = _URL.match(parts.path)
     if not m:
-        if parts.path.rstrip("/") == "/api/v1/namespaces" or parts.path.startswith("/api/v1/namespaces/") and parts.path.count("/") == 4:
+        if parts.path.rstrip("/") == "/api/v1/namespaces" or (parts.path.startswith("/api/v1/namespaces/") and parts.path.count("/") == 4):
             m = re.match(r"^/api/v1/(?P<plural>namespaces)(?:/(?P<name>[^/]+))?/?$", parts.path)
         if not m:
             raise ContextError(f"cannot answer API call {url!r} offline: unsupported URL path")

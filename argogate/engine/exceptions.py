@@ -8,8 +8,6 @@ always considered) and optional conditions on the request context.
 
 from __future__ import annotations
 
-from typing import Any
-
 from argogate.engine import wildcards
 from argogate.engine.context import Context
 from argogate.engine.match import MatchInput, match_block_selects

@@ -16,7 +16,7 @@ from typing import Any
 from argogate.engine import messages
 from argogate.engine.api import ResourceLookup
 from argogate.engine.context import Context
-from argogate.engine.contextentries import ContextError, load_entries
+from argogate.engine.contextentries import load_entries
 from argogate.engine.outcome import Outcome
 from argogate.model.result import RuleStatus
 

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from argogate.engine.match import AdmissionInfo, MatchInput, check_selector, parse_kind_selector, rule_matches
+
+POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1", "namespace": "prod", "labels": {"app": "web"}, "annotations": {"team": "a"}}}
+DEPLOY = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "dev"}}
+
+
+def m(resource: dict[str, Any], **kw: Any) -> MatchInput:
+    return MatchInput.of(resource, **kw)
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        ("Pod", ("*", "*", "Pod", "")),
+        ("v1/Pod", ("*", "v1", "Pod", "")),
+        ("apps/v1/Deployment", ("apps", "v1", "Deployment", "")),
+        ("Pod/exec", ("*", "*", "Pod", "exec")),
+        ("v1/Pod/status", ("*", "v1", "Pod", "status")),
+        ("*/*", ("*", "*", "*", "*")),
+        ("networking.k8s.io/v1/NetworkPolicy", ("networking.k8s.io", "v1", "NetworkPolicy", "")),
+    ],
+)
+def test_parse_kind_selector(selector: str, expected: tuple[str, str, str, str]) -> None:
+    assert parse_kind_selector(selector) == expected
+
+
+@pytest.mark.parametrize(
+    ("match", "resource", "expected"),
+    [
+        ({"any": [{"resources": {"kinds": ["Pod"]}}]}, POD, True),
+        ({"any": [{"resources": {"kinds": ["Deployment"]}}]}, POD, False),
+        ({"any": [{"resources": {"kinds": ["apps/v1/Deployment"]}}]}, DEPLOY, True),
+        ({"any": [{"resources": {"kinds": ["extensions/v1beta1/Deployment"]}}]}, DEPLOY, False),
+        ({"any": [{"resources": {"kinds": ["*"]}}]}, DEPLOY, True),
+        ({"any": [{"resources": {"kinds": ["Pod/exec"]}}]}, POD, False),
+        ({"resources": {"kinds": ["Pod"], "names": ["web-*"]}}, POD, True),
+        ({"resources": {"kinds": ["Pod"], "name": "api"}}, POD, False),
+        ({"any": [{"resources": {"kinds": ["Pod"], "namespaces": ["pr?d"]}}]}, POD, True),
+        ({"any": [{"resources": {"kinds": ["Pod"], "selector": {"matchLabels": {"app": "w*"}}}}]}, POD, True),
+        ({"any": [{"resources": {"kinds": ["Pod"], "selector": {"matchLabels": {"app": "db"}}}}]}, POD, False),
+        ({"any": [{"resources": {"kinds": ["Pod"], "annotations": {"team": "?"}}}]}, POD, True),
+        ({"all": [{"resources": {"kinds": ["Pod"]}}, {"resources": {"namespaces": ["dev"]}}]}, POD, False),
+        ({"any": [{"resources": {"kinds": ["Pod"], "operations": ["UPDATE"]}}]}, POD, False),
+        ({"any": [{"resources": {"kinds": ["Pod"], "operations": ["CREATE", "UPDATE"]}}]}, POD, True),
+        ({}, POD, False),  # an empty match selects nothing ("match cannot be empty")
+    ],
+)
+def test_match(match: dict[str, Any], resource: dict[str, Any], expected: bool) -> None:
+    assert rule_matches({"match": match}, m(resource)) is expected
+
+
+def test_exclude_any_and_all() -> None:
+    rule = {"match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "exclude": {"any": [{"resources": {"namespaces": ["prod"]}}]}}
+    assert rule_matches(rule, m(POD)) is False
+    rule["exclude"] = {"all": [{"resources": {"namespaces": ["prod"]}}, {"resources": {"names": ["other"]}}]}
+    assert rule_matches(rule, m(POD)) is True
+
+
+def test_cluster_roles_in_match_ignored_without_userinfo_but_honoured_in_exclude() -> None:
+    rule = {"match": {"any": [{"resources": {"kinds": ["Pod"]}, "clusterRoles": ["admin"]}]}}
+    assert rule_matches(rule, m(POD)) is True
+    rule = {"match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "exclude": {"any": [{"clusterRoles": ["cluster-admin"]}]}}
+    assert rule_matches(rule, m(POD)) is True
+    admin = AdmissionInfo(username="u", cluster_roles=("cluster-admin",))
+    assert rule_matches(rule, m(POD, admission=admin)) is False
+
+
+def test_namespace_selector_uses_namespace_labels() -> None:
+    rule = {"match": {"any": [{"resources": {"kinds": ["Pod"], "namespaceSelector": {"matchLabels": {"env": "prod"}}}}]}}
+    assert rule_matches(rule, m(POD, namespace_labels={"env": "prod"})) is True
+    assert rule_matches(rule, m(POD, namespace_labels={"env": "dev"})) is False
+
+
+def test_namespaced_policy_only_sees_its_namespace() -> None:
+    rule = {"match": {"any": [{"resources": {"kinds": ["Pod"]}}]}}
+    assert rule_matches(rule, m(POD), policy_namespace="prod") is True
+    assert rule_matches(rule, m(POD), policy_namespace="dev") is False
+
+
+@pytest.mark.parametrize(
+    ("selector", "labels", "expected"),
+    [
+        ({"matchExpressions": [{"key": "a", "operator": "In", "values": ["1", "2"]}]}, {"a": "2"}, True),
+        ({"matchExpressions": [{"key": "a", "operator": "NotIn", "values": ["1"]}]}, {"a": "1"}, False),
+        ({"matchExpressions": [{"key": "a", "operator": "NotIn", "values": ["1"]}]}, {}, True),
+        ({"matchExpressions": [{"key": "a", "operator": "Exists"}]}, {}, False),
+        ({"matchExpressions": [{"key": "a", "operator": "DoesNotExist"}]}, {}, True),
+        ({"matchLabels": {"a": "1"}, "matchExpressions": [{"key": "b", "operator": "Exists"}]}, {"a": "1", "b": ""}, True),
+    ],
+)
+def test_label_selector(selector: dict[str, Any], labels: dict[str, str], expected: bool) -> None:
+    assert check_selector(selector, labels) is expected
