@@ -29,24 +29,29 @@ def render_table(rows: Sequence[Row], *, detailed: bool = False) -> str:
     header = _HEADER + (("MESSAGE",) if detailed else ())
     cells: list[list[list[str]]] = []
     for i, r in enumerate(rows, start=1):
-        line = [str(i), r.policy, r.rule, r.resource, r.result, r.reason] + ([r.message] if detailed else [])
-        cells.append([c.splitlines() or [""] for c in line])
+        values = [str(i), r.policy, r.rule, r.resource, r.result, r.reason] + (
+            [r.message] if detailed else []
+        )
+        cells.append([c.splitlines() or [""] for c in values])
     widths = [len(h) for h in header]
-    for row in cells:
-        for j, c in enumerate(row):
+    for cell_row in cells:
+        for j, c in enumerate(cell_row):
             widths[j] = max(widths[j], *(len(x) for x in c))
 
     def rule(left: str, mid: str, right: str) -> str:
         return left + mid.join("─" * (w + 2) for w in widths) + right
 
     def line(values: list[str]) -> str:
-        parts = [f" {v.rjust(w) if j == 0 else v.ljust(w)} " for j, (v, w) in enumerate(zip(values, widths, strict=True))]
+        parts = [
+            f" {v.rjust(w) if j == 0 else v.ljust(w)} "
+            for j, (v, w) in enumerate(zip(values, widths, strict=True))
+        ]
         return "│" + "│".join(parts) + "│"
 
     out = [rule("┌", "┬", "┐"), line(list(header)), rule("├", "┼", "┤")]
-    for row in cells:
-        for k in range(max(len(c) for c in row)):
-            out.append(line([c[k] if k < len(c) else "" for c in row]))
+    for cell_row in cells:
+        for k in range(max(len(c) for c in cell_row)):
+            out.append(line([c[k] if k < len(c) else "" for c in cell_row]))
     out.append(rule("└", "┴", "┘"))
     return "\n".join(out)
 
@@ -89,7 +94,9 @@ def render_text(run: RunResult, *, detailed: bool = False, fail_only: bool = Fal
             out.append(f"  Error: {s.error}")
             out.append("")
             continue
-        out.append(f"  Applying {_plural(s.policy_count, 'policy', 'policies')} to {_plural(s.resource_count, 'resource', 'resources')} ...")
+        out.append(
+            f"  Applying {_plural(s.policy_count, 'policy', 'policies')} to {_plural(s.resource_count, 'resource', 'resources')} ..."
+        )
         out.append("  Checking results ...")
         out.append("")
         out.append(render_table(shown, detailed=detailed))
@@ -102,7 +109,9 @@ def render_text(run: RunResult, *, detailed: bool = False, fail_only: bool = Fal
         out.append("")
     if counts["errors"]:
         out.append(f"{_plural(counts['errors'], 'test file', 'test files')} could not be run")
-    out.append(f"Test Summary: {counts['pass'] + counts['skip']} tests passed and {counts['fail']} tests failed")
+    out.append(
+        f"Test Summary: {counts['pass'] + counts['skip']} tests passed and {counts['fail']} tests failed"
+    )
     return "\n".join(out) + "\n"
 
 
@@ -112,14 +121,36 @@ def _plural(n: int, one: str, many: str) -> str:
 
 @click.command("test")
 @click.argument("dirs", nargs=-1, required=True)
-@click.option("-f", "--file-name", help="Test file name to look for (default: kyverno-test.yaml, and legacy test.yaml).")
-@click.option("-t", "--test-case-selector", "selector", default="", help='Run only some results: "policy=NAME,rule=NAME,resource=NAME", wildcards allowed.')
-@click.option("--detailed-results", is_flag=True, help="Add the rule message (or the resource diff) to each row.")
+@click.option(
+    "-f", "--file-name", help="Test file name to look for (default: kyverno-test.yaml, and legacy test.yaml)."
+)
+@click.option(
+    "-t",
+    "--test-case-selector",
+    "selector",
+    default="",
+    help='Run only some results: "policy=NAME,rule=NAME,resource=NAME", wildcards allowed.',
+)
+@click.option(
+    "--detailed-results", is_flag=True, help="Add the rule message (or the resource diff) to each row."
+)
 @click.option("--fail-only", is_flag=True, help="Show only the failing rows.")
-@click.option("--junit", "junit_file", type=click.Path(dir_okay=False), help="Also write a JUnit XML report to this file.")
-@click.option("-o", "--output", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@click.option(
+    "--junit",
+    "junit_file",
+    type=click.Path(dir_okay=False),
+    help="Also write a JUnit XML report to this file.",
+)
+@click.option(
+    "-o", "--output", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True
+)
 @click.option("--require-tests", is_flag=True, help="Fail when no test file is found.")
-@click.option("--remove-color", is_flag=True, hidden=True, help="Accepted for kyverno compatibility; output has no color.")
+@click.option(
+    "--remove-color",
+    is_flag=True,
+    hidden=True,
+    help="Accepted for kyverno compatibility; output has no color.",
+)
 def test_cmd(
     dirs: tuple[str, ...],
     file_name: str | None,

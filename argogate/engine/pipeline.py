@@ -190,9 +190,11 @@ class Engine:
             rule_values = self.values.for_rule(run.policy.name, rule.autogen_of or rule.name)
             for key, value in rule_values.items():
                 ctx.set(str(key), value)
-            env = RuleEnv(ctx, lookup, kinds, set(rule_values))
+            # a value `saMap.data.x` provides the context entry `saMap`
+            provided = {str(k).split(".")[0] for k in rule_values}
+            env = RuleEnv(ctx, lookup, kinds, provided)
             try:
-                load_entries(rule.raw.get("context") or [], ctx, lookup, kinds, set(rule_values))
+                load_entries(rule.raw.get("context") or [], ctx, lookup, kinds, provided)
             except Exception as err:
                 return Outcome.error("failed to load context", err)
             pre = rule.raw.get("preconditions")

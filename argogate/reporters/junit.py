@@ -67,16 +67,17 @@ def _case_name(row: RowLike) -> str:
 
 
 def _suite(parent: ET.Element, suite: SuiteLike) -> tuple[int, int, int]:
-    el = ET.SubElement(parent, "testsuite", name=_clean(suite.name), file=_clean(suite.path))
+    name, path = _clean(suite.name), _clean(suite.path)
+    el = ET.SubElement(parent, "testsuite", name=name, file=path)
     failures = errors = 0
     if suite.error is not None:
-        case = ET.SubElement(el, "testcase", name="load and evaluate", classname=suite.name, file=suite.path)
+        case = ET.SubElement(el, "testcase", name="load and evaluate", classname=name, file=path)
         first = suite.error.splitlines()[0] if suite.error else "error"
         err = ET.SubElement(case, "error", message=_clean(first), type="TestError")
         err.text = _clean(suite.error)
         errors = 1
     for row in suite.rows:
-        case = ET.SubElement(el, "testcase", name=_case_name(row), classname=suite.name, file=suite.path)
+        case = ET.SubElement(el, "testcase", name=_case_name(row), classname=name, file=path)
         if not row.success:
             failures += 1
             fail = ET.SubElement(case, "failure", message=_clean(row.reason), type="Mismatch")

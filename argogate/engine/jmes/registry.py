@@ -3,11 +3,16 @@
 Kyverno runs every `{{ }}` through kyverno/go-jmespath with the functions registered in
 pkg/engine/jmespath. Differences from upstream jmespath.py reproduced here:
 
-- A field lookup on an object that lacks the key raises `NotFoundError`
-  (`Unknown key "x" in path`) instead of yielding null. Kyverno reports it as
-  "failed to resolve ...". Projections, filters and the left side of `||` absorb it
-  (they see null), which is what makes `{{ a.b || 'default' }}` and
-  `containers[?securityContext.privileged]` work in Kyverno.
+- A plain dotted path (`element.alert`, `imageData.configData.created`) that
+  reaches a missing key raises `NotFoundError` (`Unknown key "x" in path`), which
+  Kyverno reports as "failed to resolve ..." (kyverno issues #3617, #8646).
+  Anything richer (projections, multi-selects, functions, pipes, `||`) sees
+  null, as upstream: Kyverno's own policy tests evaluate
+  `request.object.rules[].verbs[]` on a Role without rules,
+  `spec.[ephemeralContainers, initContainers, containers][]` on a Pod without
+  ephemeral containers and `annotations.values(@)` without annotations (and
+  kyverno#2872 fixed `initContainers[] | length(@)`). Raising everywhere flips
+  10% of the corpus's results.
 - `to_string` renders non-strings with Go's `encoding/json` (`2` not `2.0`).
 - `sum` is Kyverno's unit-aware sum, not the numeric builtin.
 """
@@ -54,6 +59,12 @@ class KyvernoFunctions(
 
 
 class _Interpreter(visitor.TreeInterpreter):  # type: ignore[misc]
+    """Upstream semantics: a missing key is null (see the module docstring for why)."""
+
+
+class _StrictInterpreter(visitor.TreeInterpreter):  # type: ignore[misc]
+    """For plain dotted paths: a missing key raises NotFoundError, as Kyverno reports it."""
+
     def visit_field(self, node: dict[str, Any], value: Any) -> Any:
         if isinstance(value, dict):
             key = node["value"]
@@ -62,51 +73,11 @@ class _Interpreter(visitor.TreeInterpreter):  # type: ignore[misc]
             return value[key]
         return None
 
-    def _soft(self, node: dict[str, Any], value: Any) -> Any:
-        try:
-            return self.visit(node, value)
-        except NotFoundError:
-            return None
 
-    def visit_or_expression(self, node: dict[str, Any], value: Any) -> Any:
-        matched = self._soft(node["children"][0], value)
-        if self._is_false(matched):
-            matched = self.visit(node["children"][1], value)
-        return matched
-
-    def visit_projection(self, node: dict[str, Any], value: Any) -> Any:
-        base = self.visit(node["children"][0], value)
-        if not isinstance(base, list):
-            return None
-        collected = []
-        for element in base:
-            current = self._soft(node["children"][1], element)
-            if current is not None:
-                collected.append(current)
-        return collected
-
-    def visit_value_projection(self, node: dict[str, Any], value: Any) -> Any:
-        base = self.visit(node["children"][0], value)
-        if not isinstance(base, dict):
-            return None
-        collected = []
-        for element in base.values():
-            current = self._soft(node["children"][1], element)
-            if current is not None:
-                collected.append(current)
-        return collected
-
-    def visit_filter_projection(self, node: dict[str, Any], value: Any) -> Any:
-        base = self.visit(node["children"][0], value)
-        if not isinstance(base, list):
-            return None
-        collected = []
-        for element in base:
-            if self._is_true(self._soft(node["children"][2], element)):
-                current = self._soft(node["children"][1], element)
-                if current is not None:
-                    collected.append(current)
-        return collected
+def _plain_path(node: dict[str, Any]) -> bool:
+    if node["type"] == "field":
+        return True
+    return node["type"] == "subexpression" and all(_plain_path(c) for c in node["children"])
 
 
 _OPTIONS = jmespath.Options(custom_functions=KyvernoFunctions())
@@ -125,6 +96,8 @@ def search(expr: str, data: Any) -> Any:
     """Evaluate `expr` against `data` the way Kyverno does."""
     parsed = compile(expr)
     try:
+        if _plain_path(parsed.parsed):
+            return _StrictInterpreter(_OPTIONS).visit(parsed.parsed, data)
         return _Interpreter(_OPTIONS).visit(parsed.parsed, data)
     except JMESError:
         raise

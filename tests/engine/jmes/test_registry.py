@@ -30,12 +30,25 @@ def test_dialect(expr: str, expected: Any) -> None:
     assert search(expr, DOC) == expected
 
 
-@pytest.mark.parametrize(
-    "expr", ["a.missing", "a.missing.deeper", "length(a.missing)", "a.missing | length(@)"]
-)
-def test_missing_key_is_an_error(expr: str) -> None:
+@pytest.mark.parametrize("expr", ["a.missing", "a.missing.deeper"])
+def test_missing_key_on_a_plain_path_is_an_error(expr: str) -> None:
     with pytest.raises(NotFoundError, match='Unknown key "missing" in path'):
         search(expr, DOC)
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        ("a.missing[]", None),
+        ("[a.missing, a.list][]", [{"x": 1}, {"y": 2}]),
+        ("to_array(a.missing[].x)", [None]),
+        ("a.missing || 'd'", "d"),
+        ("keys(a.list[0])", ["x"]),
+    ],
+)
+def test_missing_key_elsewhere_is_null(expr: str, expected: Any) -> None:
+    # Kyverno's policy tests rely on these (e.g. `request.object.rules[].verbs[]` on a Role without rules)
+    assert search(expr, DOC) == expected
 
 
 def test_parse_error_and_unknown_function() -> None:
