@@ -17,7 +17,32 @@ from argogate import reporters
 from argogate.errors import UsageError
 
 
-@click.command("apply")
+_GREEDY = {"-r": "--resource", "--resource": "--resource", "-e": "--exception", "--exception": "--exception"}
+
+
+class _GreedyCommand(click.Command):
+    """`--resource a b c` means three resources (the conformance contract), like argparse's nargs='+'.
+
+    Values after a greedy option run until the next option; POLICIES come first.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        out: list[str] = []
+        current: str | None = None
+        for arg in args:
+            if arg in _GREEDY:
+                current = _GREEDY[arg]
+                out.append(current)
+                continue
+            if arg.startswith("-"):
+                current = None
+            elif current is not None and out and out[-1] != current:
+                out.append(current)
+            out.append(arg)
+        return super().parse_args(ctx, out)
+
+
+@click.command("apply", cls=_GreedyCommand)
 @click.argument("policies", nargs=-1, required=True)
 @click.option("-r", "--resource", "resources", multiple=True, required=True, help="Resource file or directory (repeatable).")
 @click.option("-f", "--values-file", help="Kyverno CLI values file (variables, rule/resource values, namespace labels).")
@@ -38,7 +63,14 @@ def apply_cmd(
     output: str | None,
     audit_fails: bool,
 ) -> int:
-    """Apply POLICIES (files or directories) to the --resource files."""
+    """Apply POLICIES (files or directories) to the --resource files.
+
+    \b
+    Options that take files accept several after one flag:
+      argogate apply policies/ --resource a.yaml b.yaml --exception ex.yaml
+    --context-file takes a Kyverno CLI context file or a resource file; its
+    objects answer apiCall/configMap lookups.
+    """
     from argogate.engine.api import InMemoryLookup
     from argogate.engine.pipeline import Engine
     from argogate.inputs import load_resources, load_userinfo, load_values
