@@ -91,8 +91,23 @@ def generate(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun)
 
 
 def verify_images(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun) -> Outcome | None:
-    # Never a silent pass: until registry verification lands, say so on every matching resource.
-    return Outcome.error("verifyImages is not evaluated yet", "image verification needs the registry adapter (issue 5)")
+    from argogate.engine import wildcards
+    from argogate.engine.images import extract_images
+
+    images = [info["reference"] for group in extract_images(resource).values() for info in group.values()]
+    refs = [
+        str(ref)
+        for entry in rule.raw.get("verifyImages") or []
+        for ref in (entry.get("imageReferences") or ([entry["image"]] if entry.get("image") else []))
+    ]
+    matching = [img for img in images if any(wildcards.match(ref, img) for ref in refs)]
+    if not matching:
+        return None  # kyverno's image handler reports nothing when no image is in scope
+    # Never a silent pass: until registry verification lands, say so for every image in scope.
+    return Outcome.error(
+        f"image verification is not available in this build for {', '.join(matching)}",
+        "verifyImages needs the registry adapter (issue 5)",
+    )
 
 
 ORDER: tuple[tuple[str, Handler], ...] = (

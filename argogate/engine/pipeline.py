@@ -133,7 +133,10 @@ class Engine:
         for policy in self.policies:
             res_values = self.values.for_resource(policy.name, name)
             operation = str(res_values.get("request.operation") or self.default_operation)
-            run = PolicyRun(policy, resource, None, operation, ns_labels, ns_obj)
+            # the Kyverno CLI has no previous version of a resource: for UPDATE it compares
+            # the resource with itself, so `object != oldObject` rules see no change
+            old = resource if operation == "UPDATE" else None
+            run = PolicyRun(policy, resource, old, operation, ns_labels, ns_obj)
             ctx = self._context(run, res_values)
             for family, handler in handlers.ORDER:
                 for rule in policy.rules:

@@ -106,6 +106,14 @@ def _exception(doc: YamlDocument) -> PolicyException:
     )
 
 
+_POLICY_GROUPS = ("kyverno.io", "policies.kyverno.io", "admissionregistration.k8s.io", "wgpolicyk8s.io")
+
+
+def _policy_group(api: object) -> bool:
+    group = str(api or "").split("/")[0] if "/" in str(api or "") else ""
+    return group in _POLICY_GROUPS
+
+
 def load_documents(docs: list[YamlDocument], into: LoadedPolicies | None = None) -> LoadedPolicies:
     out = into if into is not None else LoadedPolicies()
     for doc in docs:
@@ -117,8 +125,11 @@ def load_documents(docs: list[YamlDocument], into: LoadedPolicies | None = None)
             out.policies.append(_policy(doc))
         elif kind == "PolicyException" and api in EXCEPTION_APIS:
             out.exceptions.append(_exception(doc))
-        else:
+        elif _policy_group(api):
             out.unsupported.append((f"{doc.file}:{doc.line}", f"{api}/{kind}"))
+        # anything else (test resources, kyverno-test.yaml, values files kept beside
+        # policies, as Kyverno's policy repos do) is not a policy and is passed over,
+        # as `kyverno apply DIR` does
     return out
 
 

@@ -119,6 +119,6 @@ def test_missing_path_is_a_clear_error() -> None:
 
 
 def test_other_kinds_are_reported_as_unsupported(tmp_path: Path) -> None:
-    path = write(tmp_path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    path = write(tmp_path, "apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n")
     loaded = load_policies([str(path)])
-    assert loaded.policies == [] and loaded.unsupported == [(f"{path}:1", "v1/ConfigMap")]
+    assert loaded.policies == [] and loaded.unsupported == [(f"{path}:1", "policies.kyverno.io/v1/ValidatingPolicy")]

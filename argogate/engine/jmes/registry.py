@@ -61,6 +61,16 @@ class KyvernoFunctions(
 class _Interpreter(visitor.TreeInterpreter):  # type: ignore[misc]
     """Upstream semantics: a missing key is null (see the module docstring for why)."""
 
+    def visit_subexpression(self, node: dict[str, Any], value: Any) -> Any:
+        # a null left side ends the chain: `resources.keys(@)` on a container without
+        # resources is null in Kyverno, not a type error from keys(null)
+        result = value
+        for child in node["children"]:
+            result = self.visit(child, result)
+            if result is None:
+                return None
+        return result
+
 
 class _StrictInterpreter(visitor.TreeInterpreter):  # type: ignore[misc]
     """For plain dotted paths: a missing key raises NotFoundError, as Kyverno reports it."""
