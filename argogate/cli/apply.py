@@ -16,7 +16,6 @@ import click
 from argogate import reporters
 from argogate.errors import UsageError
 
-
 _GREEDY = {"-r": "--resource", "--resource": "--resource", "-e": "--exception", "--exception": "--exception"}
 
 
