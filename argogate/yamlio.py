@@ -24,7 +24,7 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class K8sLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class K8sLoader(_BaseLoader):  # type: ignore[misc]
     pass
 
 
@@ -34,7 +34,7 @@ K8sLoader.yaml_implicit_resolvers = {
 }
 
 
-class K8sDumper(_BaseDumper):  # type: ignore[misc,valid-type]
+class K8sDumper(_BaseDumper):  # type: ignore[misc]
     pass
 
 
@@ -82,7 +82,7 @@ def load_stream(text: str, file: str) -> list[YamlDocument]:
     # a leading `---` produces an empty first slot; align from the end when counts differ
     if len(starts) > len(docs):
         starts = starts[len(starts) - len(docs):]
-    out = []
+    out: list[YamlDocument] = []
     for i, d in enumerate(docs):
         if d is None:
             continue

@@ -97,10 +97,13 @@ def pod_spec_of(resource: dict[str, Any]) -> dict[str, Any] | None:
         return spec
     if kind == "CronJob":
         tpl = ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
-        return tpl.get("spec") if isinstance(tpl, dict) else None
+        inner = tpl.get("spec") if isinstance(tpl, dict) else None
+        return inner if isinstance(inner, dict) else None
     tpl = spec.get("template")
-    if isinstance(tpl, dict) and isinstance(tpl.get("spec"), dict):
-        return tpl["spec"]
+    if isinstance(tpl, dict):
+        inner = tpl.get("spec")
+        if isinstance(inner, dict):
+            return inner
     return None
 
 

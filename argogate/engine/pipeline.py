@@ -11,7 +11,7 @@ checkpoint -> values and context entries -> preconditions -> handler -> restore.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,7 +97,7 @@ class Engine:
         self.lookup = lookup
         self.default_operation = default_operation
 
-    def evaluate(self, resources: list[dict[str, Any]], origins: list[Origin | None] | None = None) -> Evaluation:
+    def evaluate(self, resources: list[dict[str, Any]], origins: Sequence[Origin | None] | None = None) -> Evaluation:
         resources = [default_namespace(r) for r in resources]
         lookup = self.lookup or InMemoryLookup(resources)
         kinds = sorted({str(r.get("kind")) for r in resources if r.get("kind")})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from argogate.model.result import Origin
+from argogate.model.result import Origin as Origin  # re-exported: renderers and apps use it
 
 SOURCE_TYPES = ("helm", "kustomize", "directory")
 

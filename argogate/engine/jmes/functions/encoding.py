@@ -8,7 +8,7 @@ import hashlib
 import json
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from argogate.engine.jmes.errors import JMESError
 from argogate.engine.jmes.functions._common import FunctionEntry, signature, want_str
