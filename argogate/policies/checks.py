@@ -14,6 +14,7 @@ from typing import Any
 from argogate.model.policy import RULE_FAMILIES
 
 Problem = tuple[tuple[str | int, ...], str]
+_ANCHOR_HELP = " (validate patterns take (key), =(key), ^(key), X(key) and <(key); +(key) is for mutate)"
 _VALIDATE_TYPES = ("pattern", "anyPattern", "deny", "foreach", "cel", "podSecurity", "manifests", "assert")
 _MUTATE_TYPES = ("patchStrategicMerge", "patchesJson6902", "foreach", "targets", "mutateExistingOnPolicyUpdate")
 # kyverno pkg/engine/variables/regex: one level of nested braces is allowed inside {{ }}
@@ -53,10 +54,10 @@ def _check_patterns(body: dict[str, Any]) -> Iterator[Problem]:
         return
     if body.get("pattern") is not None:
         for problem in checker(body["pattern"]):
-            yield ("validate", "pattern"), str(problem)
+            yield ("validate", "pattern", *problem.path), problem.message + _ANCHOR_HELP
     for i, p in enumerate(body.get("anyPattern") or []):
         for problem in checker(p):
-            yield ("validate", "anyPattern", i), str(problem)
+            yield ("validate", "anyPattern", i, *problem.path), problem.message + _ANCHOR_HELP
 
 
 def _check_cel(body: dict[str, Any]) -> Iterator[Problem]:

@@ -122,3 +122,16 @@ def test_other_kinds_are_reported_as_unsupported(tmp_path: Path) -> None:
     path = write(tmp_path, "apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n")
     loaded = load_policies([str(path)])
     assert loaded.policies == [] and loaded.unsupported == [(f"{path}:1", "policies.kyverno.io/v1/ValidatingPolicy")]
+
+
+def test_unknown_anchor_points_at_the_key(tmp_path: Path) -> None:
+    text = (
+        "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: bad\nspec:\n  rules:\n"
+        "    - name: r\n      match: {any: [{resources: {kinds: [Pod]}}]}\n      validate:\n"
+        "        pattern:\n          spec:\n            +(hostNetwork): false\n"
+    )
+    with pytest.raises(PolicyLoadError) as info:
+        load_policies([str(write(tmp_path, text))])
+    assert info.value.line == 12
+    assert "unsupported anchor +(hostNetwork)" in info.value.message
+    assert "validate.pattern.spec.+(hostNetwork)" in info.value.message
