@@ -21,6 +21,8 @@ hint telling the user what to do next; the CLI prints all three and no traceback
 
 from __future__ import annotations
 
+import os
+
 EXIT_OK = 0
 EXIT_POLICY_FAIL = 1
 EXIT_USAGE = 2
@@ -103,7 +105,8 @@ class ProcessError(RenderError):
             detail = " ".join(tail[: tail.index("")] if "" in tail else tail)
         else:
             detail = next((ln for ln in reversed(lines) if ln), "")
-        super().__init__(f"`{' '.join(cmd[:3])}` {what}" + (f": {detail}" if detail else ""), hint=hint)
+        shown = [os.path.basename(cmd[0]), *cmd[1:3]] if cmd else []  # the tool, not where it is installed
+        super().__init__(f"`{' '.join(shown)}` {what}" + (f": {detail}" if detail else ""), hint=hint)
 
 
 class GitError(ArgogateError):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from argogate.errors import EXIT_OK, EXIT_POLICY_FAIL, EXIT_USAGE, ArgogateError
-from argogate.model.result import Report, RuleResult
+from argogate.model.result import Report, RuleResult, RuleStatus
 
 
 @dataclass
@@ -17,6 +17,7 @@ class AppResult:
     report: Report = field(default_factory=Report)
     objects: list[dict[str, Any]] = field(default_factory=list)
     generated: list[dict[str, Any]] = field(default_factory=list)
+    originals: list[dict[str, Any]] = field(default_factory=list)  # the objects before mutation (preview)
     error: ArgogateError | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -28,6 +29,18 @@ class Skipped:
     where: str = ""
 
 
+@dataclass(frozen=True)
+class PolicyDoc:
+    """What a policy says about itself (its `policies.kyverno.io/*` annotations), for reporters
+    that describe rules (SARIF's rule help, JUnit properties)."""
+
+    title: str = ""
+    description: str = ""
+    category: str = ""
+    severity: str = ""
+    file: str = ""
+
+
 @dataclass
 class CheckResult:
     source: str
@@ -37,6 +50,7 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     policy_count: int = 0
     fail_on: str = "enforce"
+    policies: dict[str, PolicyDoc] = field(default_factory=dict)  # by report name (`ns/name` if namespaced)
 
     @property
     def results(self) -> list[RuleResult]:
@@ -53,9 +67,13 @@ class CheckResult:
         report = Report(self.results)
         return EXIT_POLICY_FAIL if report.exit_code(fail_on_audit=self.fail_on == "audit") else EXIT_OK
 
-
+    def gates(self, r: RuleResult) -> bool:
+        """Whether this result fails the run: an enforced failure, or any failure under `failOn: audit`."""
+        return r.blocks or (self.fail_on == "audit" and r.status is RuleStatus.FAIL)
 
 
 def single_run(report: Report, *, name: str = "resources", source: str = "") -> CheckResult:
     """Wrap one report (from `apply`) as a run with one app, so every reporter takes the same input."""
-    return CheckResult(source=source, commit=None, apps=[AppResult(name=name, path="", kind="", report=report)])
+    return CheckResult(
+        source=source, commit=None, apps=[AppResult(name=name, path="", kind="", report=report)]
+    )

@@ -63,6 +63,17 @@ class RenderContext:
             for base in {p for p in (self._scratch, self.root) if p is not None}:
                 stderr = stderr.replace(f"{base}/", "")
             raise ProcessError(exc.cmd, exc.returncode, exc.stdout, stderr, hint=exc.hint or None) from None
+        except RenderError as exc:
+            # a missing binary: `_proc` sees only a path; name the tool and the variable that sets it
+            role = {self.tools.helm: "helm", self.tools.kubectl: "kubectl", self.tools.kustomize: "kustomize"}
+            tool = role.get(cmd[0])
+            if tool is None:
+                raise
+            var = f"ARGOGATE_{tool.upper()}"
+            raise RenderError(
+                f"cannot run {tool} ({cmd[0]}): {exc.message.rsplit(': ', 1)[-1]}",
+                hint=f"run scripts/install-tools, or set {var} to the {tool} binary",
+            ) from None
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

@@ -160,7 +160,8 @@ def parse_output(out: str, app: AppSpec, chart: Path) -> list[RenderedObject]:
         index = seen.get(chunk.source or "", 0)
         seen[chunk.source or ""] = index + 1
         line = _template_line(chart, chunk.source, index)
-        detail = f"helm template {chunk.source} (values: {values_note})" if chunk.source else "helm template"
+        # the file already names the template; the detail adds what it was rendered with
+        detail = f"helm template, values: {values_note}"
         for data in parse_objects(chunk, where=repo_file):
             objects.append(RenderedObject(data, Origin(repo_file, line, detail)))
     return objects

@@ -13,8 +13,10 @@ neither reproducible nor offline-safe.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +53,10 @@ def render(app: AppSpec, ctx: RenderContext) -> list[RenderedObject]:
     apply_overrides(doc, app.kustomize, kdir)
     if not user_origins:
         doc["buildMetadata"] = [*(doc.get("buildMetadata") or []), "originAnnotations"]
-    kfile.write_text(yaml.dump(doc, Dumper=K8sDumper, sort_keys=False), encoding="utf-8")
+    # replaced atomically: apps render in parallel, and another app may use this directory as a base
+    tmp = kfile.with_name(f".{kfile.name}.argogate-{os.getpid()}-{threading.get_ident()}")
+    tmp.write_text(yaml.dump(doc, Dumper=K8sDumper, sort_keys=False), encoding="utf-8")
+    os.replace(tmp, kfile)
 
     out = ctx.run(build_command(ctx), cwd=kdir, env=_env(ctx))
     return parse_output(out, app, ctx.root, keep_origin_annotation=user_origins)

@@ -23,6 +23,10 @@ _REGISTRY: dict[str, tuple[str, str]] = {
     "text": ("argogate.reporters.text", "render"),
     "json": ("argogate.reporters.policyreport", "render_json"),
     "yaml": ("argogate.reporters.policyreport", "render_yaml"),
+    "preview": ("argogate.reporters.preview", "render"),
+    "junit": ("argogate.reporters.junit", "render"),
+    "sarif": ("argogate.reporters.sarif", "render"),
+    "github": ("argogate.reporters.github", "render"),
 }
 
 

@@ -1,6 +1,13 @@
-"""JUnit XML for `argogate test` runs, the format every CI system renders.
+"""JUnit XML, the format every CI system renders, for `argogate test` and `argogate check` runs.
 
-One <testsuite> per test manifest, one <testcase> per result row (an expected result
+`argogate check` (a CheckResult): one <testsuite> per app, one <testcase> per rule result
+(`[policy/rule] Kind/ns/name`, with the Git file and line of the resource). Failures follow the
+exit code, so the report and the build never disagree: a failure that gates the sync (Enforce, or
+any under `failOn: audit`) is a <failure>; an audit-only one is a passing case whose finding is in
+<system-out> and a property, because CI systems turn any <failure> red. A rule `error` is an
+<error>, `skip` is <skipped>, and an app that could not be rendered is one <error> case.
+
+`argogate test`: one <testsuite> per test manifest, one <testcase> per result row (an expected result
 checked against one resource). A mismatch is a <failure> whose message is the row's
 reason (`Want fail, got pass`, `Not found`, ...) and whose text is the detail; a
 manifest that could not be loaded or evaluated is a suite with one <error> case. A met
@@ -16,6 +23,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Protocol
+
+from argogate.model.result import RuleResult, RuleStatus
+from argogate.model.run import AppResult, CheckResult
 
 
 class RowLike(Protocol):
@@ -91,8 +101,10 @@ def _suite(parent: ET.Element, suite: SuiteLike) -> tuple[int, int, int]:
     return tests, failures, errors
 
 
-def render(run: RunLike, *, title: str = "argogate test") -> str:
-    root = ET.Element("testsuites", name=title)
+def render(run: RunLike | CheckResult, *, title: str | None = None) -> str:
+    if isinstance(run, CheckResult):
+        return _render_check(run, title or "argogate check")
+    root = ET.Element("testsuites", name=title or "argogate test")
     totals = [0, 0, 0]
     for suite in run.suites:
         for i, n in enumerate(_suite(root, suite)):
@@ -100,5 +112,64 @@ def render(run: RunLike, *, title: str = "argogate test") -> str:
     root.set("tests", str(totals[0]))
     root.set("failures", str(totals[1]))
     root.set("errors", str(totals[2]))
+    return _serialise(root)
+
+
+def _serialise(root: ET.Element) -> str:
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _check_case(suite: ET.Element, run: CheckResult, app: AppResult, r: RuleResult) -> str:
+    """Add one case; return the counter it adds to: tests, failures, errors or skipped."""
+    attrs = {"name": _clean(f"[{r.policy}/{r.rule}] {r.resource.display()}"), "classname": _clean(app.name)}
+    if r.origin is not None:
+        attrs["file"] = _clean(r.origin.file)
+        if r.origin.line:
+            attrs["line"] = str(r.origin.line)
+    case = ET.SubElement(suite, "testcase", attrs)
+    where = f"{r.origin.display()}\n" if r.origin is not None else ""
+    if r.status is RuleStatus.FAIL and run.gates(r):
+        fail = ET.SubElement(
+            case, "failure", message=_clean(r.message), type="Enforce" if r.enforce else "Audit"
+        )
+        fail.text = _clean(f"{where}{r.message}")
+        return "failures"
+    if r.status is RuleStatus.ERROR:
+        err = ET.SubElement(case, "error", message=_clean(r.message), type="RuleError")
+        err.text = _clean(f"{where}{r.message}")
+        return "errors"
+    if r.status is RuleStatus.SKIP:
+        ET.SubElement(case, "skipped", message=_clean(r.message))
+        return "skipped"
+    if r.status in (RuleStatus.FAIL, RuleStatus.WARN):
+        label = "audit" if r.status is RuleStatus.FAIL else "warn"
+        props = ET.SubElement(case, "properties")
+        ET.SubElement(props, "property", name="finding", value=label)
+        out = ET.SubElement(case, "system-out")
+        out.text = _clean(f"{label.upper()}: {where}{r.message}")
+    return "tests"
+
+
+def _render_check(run: CheckResult, title: str) -> str:
+    root = ET.Element("testsuites", name=_clean(title))
+    totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+    for app in run.apps:
+        suite = ET.SubElement(root, "testsuite", name=_clean(app.name))
+        if app.path:
+            suite.set("file", _clean(app.path))
+        counts = dict.fromkeys(totals, 0)
+        if app.error is not None:
+            case = ET.SubElement(suite, "testcase", name="render", classname=_clean(app.name))
+            err = ET.SubElement(case, "error", message=_clean(str(app.error)), type=type(app.error).__name__)
+            err.text = _clean(app.error.render())
+            counts["errors"] += 1
+        for r in app.report.results:
+            counts[_check_case(suite, run, app, r)] += 1
+        counts["tests"] = len(suite.findall("testcase"))
+        for key, n in counts.items():
+            suite.set(key, str(n))
+            totals[key] += n
+    for key, n in totals.items():
+        root.set(key, str(n))
+    return _serialise(root)

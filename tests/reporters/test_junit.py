@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from argogate.model.run import CheckResult
 from argogate.reporters import junit
 from argogate.testrunner import Row, RunResult, SuiteResult, run
 
@@ -63,3 +64,31 @@ def test_fixture_run_renders() -> None:
     root = ET.fromstring(junit.render(run([str(FIXTURES / "passing"), str(FIXTURES / "wrong-expectation")])))
     assert [s.get("name") for s in root.findall("testsuite")] == ["require-team-label", "wrong-expectation"]
     assert (root.get("tests"), root.get("failures")) == ("11", "3")
+
+
+def test_check_run_parses_and_follows_the_exit_code(check_run: CheckResult) -> None:
+    root = ET.fromstring(junit.render(check_run))
+    assert root.get("name") == "argogate check"
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == (
+        "8",
+        "1",
+        "2",
+        "1",
+    )
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert list(suites) == ["api", "batch", "web", "reports"]
+    failure = suites["batch"].find("testcase/failure")
+    assert failure is not None and failure.get("type") == "Enforce"
+    case = suites["batch"].find("testcase")
+    assert case is not None and (case.get("file"), case.get("line")) == ("apps/batch/cronjob.yaml", "12")
+    audit = suites["api"].find("testcase")
+    assert audit is not None and audit.find("failure") is None
+    assert (audit.findtext("system-out") or "").startswith("AUDIT: charts/api/templates/deployment.yaml:3")
+    render_err = suites["reports"].find("testcase/error")
+    assert render_err is not None and render_err.get("type") == "RenderError"
+
+
+def test_check_run_fail_on_audit(check_run: CheckResult) -> None:
+    check_run.fail_on = "audit"
+    root = ET.fromstring(junit.render(check_run))
+    assert root.get("failures") == "3"
