@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from argogate import reporters
+from argogate.cli._registry import build_verifier, registry_options
 from argogate.errors import UsageError
 
 _GREEDY = {"-r": "--resource", "--resource": "--resource", "-e": "--exception", "--exception": "--exception"}
@@ -47,10 +49,16 @@ class _GreedyCommand(click.Command):
 @click.option("-f", "--values-file", help="Kyverno CLI values file (variables, rule/resource values, namespace labels).")
 @click.option("-u", "--userinfo", help="Kyverno CLI userinfo file (username, groups, roles, clusterRoles).")
 @click.option("-e", "--exception", "exceptions", multiple=True, help="PolicyException file or directory (repeatable).")
-@click.option("--context-file", help="Kyverno CLI context file (resources for lookups); its resources are used for lookups.")
+@click.option(
+    "--context-file",
+    help="Kyverno CLI Context file (cli.kyverno.io/v1alpha1 Context: spec.resources answer lookups and "
+    "CEL resource.Get/List, spec.images answers image.GetMetadata), or a plain resource file.",
+)
 @click.option("--report-json", type=click.Path(dir_okay=False), help="Write a PolicyReport-shaped JSON report here.")
 @click.option("-o", "--output", type=click.Choice(reporters.names()), help="Print a report on stdout instead of the manifests.")
 @click.option("--audit-fails", is_flag=True, help="Exit 1 on Audit failures too.")
+@click.option("--preview", is_flag=True, help="Print the admission preview (mutate diffs, generated objects) on stderr.")
+@registry_options
 def apply_cmd(
     policies: tuple[str, ...],
     resources: tuple[str, ...],
@@ -61,18 +69,21 @@ def apply_cmd(
     report_json: str | None,
     output: str | None,
     audit_fails: bool,
+    preview: bool,
+    **registry: Any,
 ) -> int:
     """Apply POLICIES (files or directories) to the --resource files.
 
     \b
     Options that take files accept several after one flag:
       argogate apply policies/ --resource a.yaml b.yaml --exception ex.yaml
-    --context-file takes a Kyverno CLI context file or a resource file; its
-    objects answer apiCall/configMap lookups.
+    --context-file takes a Kyverno CLI Context file (as `kyverno test`'s
+    `context:`) or a plain resource file; its objects answer apiCall/configMap
+    lookups and the CEL `resource.Get`/`List`, its images `image.GetMetadata`.
     """
     from argogate.engine.api import InMemoryLookup
     from argogate.engine.pipeline import Engine
-    from argogate.inputs import load_resources, load_userinfo, load_values
+    from argogate.inputs import load_context, load_resources, load_userinfo, load_values
     from argogate.model.result import Report
     from argogate.policies import load_policies
     from argogate.reporters.policyreport import to_policy_report
@@ -81,28 +92,36 @@ def apply_cmd(
     loaded = load_policies(list(policies), list(exceptions))
     for where, kind in loaded.unsupported:
         click.echo(f"warning: {where}: {kind} is not a policy kind this command evaluates; ignored", err=True)
-    if not loaded.policies:
+    if not loaded.any:
         raise UsageError("no policies found in " + ", ".join(policies), hint="pass ClusterPolicy/Policy files or directories")
     objects, origins = load_resources(list(resources))
     lookup_objects = list(objects)
-    if context_file:
-        ctx_objs, _ = load_resources([context_file]) if Path(context_file).exists() else ([], [])
-        lookup_objects.extend(ctx_objs)
+    cel_context = load_context(context_file) if context_file else None
+    if cel_context is not None:
+        lookup_objects.extend(cel_context.resources)
     engine = Engine(
         loaded.policies,
         loaded.exceptions,
         values=load_values(values_file),
         admission=load_userinfo(userinfo),
         lookup=InMemoryLookup(lookup_objects) if context_file else None,
+        image_verifier=build_verifier(**registry),
+        cel=loaded.cel,
+        cel_context=cel_context,
     )
     ev = engine.evaluate(objects, origins)
     report = Report(ev.results)
     if report_json:
         Path(report_json).write_text(json.dumps(to_policy_report(report), indent=2), encoding="utf-8")
-    if output:
+    if output or preview:
         from argogate.model.run import single_run
 
-        sys.stdout.write(reporters.get(output)(single_run(report)))
+        run = single_run(report)
+        run.apps[0].objects, run.apps[0].generated, run.apps[0].originals = ev.resources, ev.generated, objects
+    if preview:
+        click.echo(reporters.get("preview")(run), err=True, nl=False)
+    if output:
+        sys.stdout.write(reporters.get(output)(run))
     else:
         sys.stdout.write(dump_stream(ev.resources + ev.generated))
         blocking = report.blocking

@@ -9,6 +9,7 @@ give it a live cluster. Mirrors kyverno `pkg/engine/api/client.go`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -61,3 +62,44 @@ class InMemoryLookup:
             if md.get("name") == name:
                 return {str(k): str(v) for k, v in (md.get("labels") or {}).items()}
         return None
+
+
+# --- image verification (verifyImages) -------------------------------------------------
+# The registry and the signature checks live in `argogate.registry`; the engine asks through
+# this protocol and reproduces Kyverno's attestor logic (counts, paths, messages) itself.
+
+
+@dataclass(frozen=True)
+class CosignOptions:
+    """One attestor entry applied to one image (kyverno `pkg/images` Options, key-based subset)."""
+
+    image: str  # Kyverno's ImageInfo.String(): registry/path:tag or registry/path@digest
+    key: str = ""  # one PEM public key
+    signature_algorithm: str = ""  # "", sha224, sha256, sha384, sha512
+    repository: str = ""  # alternate signature repository
+    annotations: tuple[tuple[str, str], ...] = ()  # required simple-signing `optional` values
+    attestation_type: str = ""  # set: fetch attestations (`.att`) instead of signatures (`.sig`)
+    insecure: bool = False  # imageRegistryCredentials.allowInsecureRegistry
+    auths: tuple[tuple[str, str], ...] = ()  # (registry host, base64 user:password) from pull secrets
+
+
+@dataclass(frozen=True)
+class ImageCheck:
+    """What a registry answered. `error` empty: verified. Data, never an exception."""
+
+    digest: str = ""
+    statements: tuple[dict[str, Any], ...] = ()
+    error: str = ""
+    unreachable: bool = False  # the registry could not be reached (Kyverno's net.OpError)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+class ImageVerifier(Protocol):
+    def fetch_digest(self, image: str, *, insecure: bool = False, auths: tuple[tuple[str, str], ...] = ()) -> ImageCheck: ...
+
+    def verify_signature(self, opts: CosignOptions) -> ImageCheck: ...
+
+    def fetch_attestations(self, opts: CosignOptions) -> ImageCheck: ...

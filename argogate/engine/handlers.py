@@ -91,22 +91,16 @@ def generate(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun)
 
 
 def verify_images(rule: Rule, resource: dict[str, Any], env: RuleEnv, run: PolicyRun) -> Outcome | None:
-    from argogate.engine import wildcards
-    from argogate.engine.images import extract_images
+    from argogate.engine.verifyimages import verify_images_rule
 
-    images = [info["reference"] for group in extract_images(resource).values() for info in group.values()]
-    refs = [
-        str(ref)
-        for entry in rule.raw.get("verifyImages") or []
-        for ref in (entry.get("imageReferences") or ([entry["image"]] if entry.get("image") else []))
-    ]
-    matching = [img for img in images if any(wildcards.match(ref, img) for ref in refs)]
-    if not matching:
-        return None  # kyverno's image handler reports nothing when no image is in scope
-    # Never a silent pass: until registry verification lands, say so for every image in scope.
-    return Outcome.error(
-        f"image verification is not available in this build for {', '.join(matching)}",
-        "verifyImages needs the registry adapter (issue 5)",
+    return verify_images_rule(
+        rule.raw.get("verifyImages") or [],
+        resource,
+        env.ctx,
+        run.image_verifier,
+        lookup=env.lookup,
+        old_resource=run.old_resource,
+        failure_policy=str(run.policy.spec.get("failurePolicy") or "Fail"),
     )
 
 
