@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from argogate.engine.celpolicies import CelContext
 from argogate.engine.match import AdmissionInfo
 from argogate.engine.values import Values
 from argogate.errors import ArgogateError, ConfigError, ResourceLoadError
@@ -73,3 +74,31 @@ def load_userinfo(path: str | None) -> AdmissionInfo:
         cluster_roles=tuple(str(r) for r in data.get("clusterRoles") or []),
         extra=dict(user.get("extra") or {}),
     )
+
+
+def load_context(path: str) -> CelContext:
+    """A Kyverno CLI `Context` file (`cli.kyverno.io/v1alpha1`, `spec.resources`, `spec.images`),
+    or, for compatibility, a plain stream of resources."""
+    if not Path(path).is_file():
+        raise ConfigError(f"context file does not exist: {path}")
+    try:
+        docs = load_file(path)
+    except ArgogateError as exc:
+        raise ConfigError(exc.message, file=exc.file, line=exc.line) from exc
+    context = CelContext()
+    for doc in docs:
+        data = doc.data
+        if not isinstance(data, dict):
+            raise ConfigError("context file documents must be mappings", file=doc.file, line=doc.line)
+        if data.get("kind") == "Context" and str(data.get("apiVersion", "")).startswith("cli.kyverno.io/"):
+            spec = data.get("spec") or {}
+            if not isinstance(spec, dict):
+                raise ConfigError("Context spec must be a mapping", file=doc.file, line=doc.line)
+            found = CelContext.from_spec(spec)
+            context.resources.extend(found.resources)
+            context.images.update(found.images)
+        elif data.get("kind") and data.get("apiVersion"):
+            context.resources.append(data)
+        else:
+            raise ConfigError("not a Kyverno Context nor a Kubernetes object", file=doc.file, line=doc.line)
+    return context

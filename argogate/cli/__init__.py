@@ -21,6 +21,10 @@ from argogate.errors import EXIT_INTERNAL, EXIT_USAGE, ArgogateError
 _COMMANDS = {
     "apply": ("argogate.cli.apply", "apply_cmd", "Apply policies to resources, like `kyverno apply`."),
     "check": ("argogate.cli.check", "check_cmd", "Render a Git repo's apps as Argo CD would and gate them."),
+    "cmp": ("argogate.cli.cmp", "cmp_cmd", "Argo CD config-management plugin: `cmp generate` gates one app."),
+    "hook": ("argogate.cli.hook", "hook_cmd", "Argo CD PreSync hook: gate the synced revision, write PolicyReports."),
+    "migrate": ("argogate.cli.migrate", "migrate_cmd", "Translate ClusterPolicy validate rules to ValidatingPolicies."),
+    "report": ("argogate.cli.report", "report_cmd", "Summarise PolicyReports by policy, rule and namespace."),
     "test": ("argogate.cli.policytest", "test_cmd", "Run kyverno-test.yaml suites, like `kyverno test`."),
 }
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from argogate.engine import handlers
-from argogate.engine.api import InMemoryLookup, ResourceLookup
+from argogate.engine.api import ImageVerifier, InMemoryLookup, ResourceLookup
+from argogate.engine.celpolicies import CelContext, CelEnv, CelPolicySet, evaluate_resource
 from argogate.engine.context import Context
 from argogate.engine.contextentries import load_entries
 from argogate.engine.exceptions import find_exception
 from argogate.engine.images import extract_images
-from argogate.engine.match import CLUSTER_SCOPED_KINDS, AdmissionInfo, MatchInput, rule_matches
+from argogate.engine.match import CLUSTER_SCOPED_KINDS, AdmissionInfo, MatchInput, rule_kinds, rule_matches
 from argogate.engine.outcome import Outcome
 from argogate.engine.validate import RuleEnv
 from argogate.engine.values import Values
@@ -50,6 +51,7 @@ class PolicyRun:
     operation: str
     namespace_labels: dict[str, str]
     namespace_object: dict[str, Any] | None
+    image_verifier: ImageVerifier | None = None  # verifyImages: the registry adapter, if any
 
 
 def default_namespace(resource: dict[str, Any]) -> dict[str, Any]:
@@ -89,6 +91,9 @@ class Engine:
         admission: AdmissionInfo | None = None,
         lookup: ResourceLookup | None = None,
         default_operation: str = "CREATE",
+        image_verifier: ImageVerifier | None = None,
+        cel: CelPolicySet | None = None,
+        cel_context: CelContext | None = None,
     ) -> None:
         self.policies = list(policies)
         self.exceptions = list(exceptions)
@@ -96,6 +101,14 @@ class Engine:
         self.admission = admission or AdmissionInfo()
         self.lookup = lookup
         self.default_operation = default_operation
+        self.image_verifier = image_verifier
+        self.cel = cel or CelPolicySet()
+        self.cel_context = cel_context or CelContext()
+        # per policy, its rules in family order with the kinds each can match (a per-kind index)
+        self._plans = [
+            [(handler, rule, rule_kinds(rule.raw)) for family, handler in handlers.ORDER for rule in p.rules if rule.family == family]
+            for p in self.policies
+        ]
 
     def evaluate(self, resources: list[dict[str, Any]], origins: Sequence[Origin | None] | None = None) -> Evaluation:
         resources = [default_namespace(r) for r in resources]
@@ -105,6 +118,13 @@ class Engine:
         for i, resource in enumerate(resources):
             origin = origins[i] if origins and i < len(origins) else None
             patched, generated, results = self._resource(resource, lookup, kinds, origin)
+            if self.cel:
+                # the CEL policy kinds run after the kyverno.io ones (kyverno CLI processor order)
+                env = CelEnv(self.cel_context, resources, self.values.namespaces, self.values.namespace_labels, self.admission)
+                cel_out = evaluate_resource(self.cel, patched, env, origin)
+                patched = cel_out.resource
+                generated = [*generated, *cel_out.generated]
+                results = [*results, *cel_out.results]
             out.resources.append(patched)
             out.generated.extend(generated)
             out.results.extend(results)
@@ -130,26 +150,28 @@ class Engine:
         generated: list[dict[str, Any]] = []
         ns_labels, ns_obj = self._namespace(resource, lookup)
         name = str((resource.get("metadata") or {}).get("name") or "")
-        for policy in self.policies:
+        for policy, plan in zip(self.policies, self._plans, strict=True):
+            kind = resource.get("kind")
+            if not any(k is None or kind in k for _, _, k in plan):
+                continue
             res_values = self.values.for_resource(policy.name, name)
             operation = str(res_values.get("request.operation") or self.default_operation)
             # the Kyverno CLI has no previous version of a resource: for UPDATE it compares
             # the resource with itself, so `object != oldObject` rules see no change
             old = resource if operation == "UPDATE" else None
-            run = PolicyRun(policy, resource, old, operation, ns_labels, ns_obj)
+            run = PolicyRun(policy, resource, old, operation, ns_labels, ns_obj, self.image_verifier)
             ctx = self._context(run, res_values)
-            for family, handler in handlers.ORDER:
-                for rule in policy.rules:
-                    if rule.family != family:
-                        continue
-                    outcome = self._invoke(rule, run, ctx, handler, lookup, kinds)
-                    if outcome is None:
-                        continue
-                    if outcome.patched is not None and outcome.status is RuleStatus.PASS:
-                        run.resource = outcome.patched
-                        ctx.set(("request", "object"), outcome.patched)
-                    generated.extend(outcome.generated)
-                    results.append(self._result(policy, rule, run, outcome, origin))
+            for handler, rule, rule_kinds_ in plan:
+                if rule_kinds_ is not None and run.resource.get("kind") not in rule_kinds_:
+                    continue
+                outcome = self._invoke(rule, run, ctx, handler, lookup, kinds)
+                if outcome is None:
+                    continue
+                if outcome.patched is not None and outcome.status is RuleStatus.PASS:
+                    run.resource = outcome.patched
+                    ctx.set(("request", "object"), outcome.patched)
+                generated.extend(outcome.generated)
+                results.append(self._result(policy, rule, run, outcome, origin))
             resource = run.resource
         return resource, generated, results
 

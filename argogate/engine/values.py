@@ -22,6 +22,8 @@ class Values:
     rule_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     resource_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     namespace_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the `namespaces:` Namespace objects (the CEL kinds' namespaceObject)
+    namespaces: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Values:
@@ -35,6 +37,9 @@ class Values:
                 v.rule_values[(pname, str(r.get("name") or ""))] = dict(r.get("values") or {})
             for r in p.get("resources") or []:
                 v.resource_values[(pname, str(r.get("name") or ""))] = dict(r.get("values") or {})
+        for ns in data.get("namespaces") or []:
+            if isinstance(ns, dict) and (ns.get("metadata") or {}).get("name"):
+                v.namespaces[str(ns["metadata"]["name"])] = ns
         for ns in data.get("namespaceSelector") or []:
             v.namespace_labels[str(ns.get("name"))] = {str(k): str(val) for k, val in (ns.get("labels") or {}).items()}
         return v

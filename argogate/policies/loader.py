@@ -1,9 +1,12 @@
 """Files -> model.Policy / model.PolicyException, with errors that name file, line and field.
 
 Accepted: kyverno.io/v1 and v2beta1 ClusterPolicy and Policy; PolicyException in
-kyverno.io/v2, v2beta1 and v2alpha1. Other documents found among policies (CEL
-policy kinds, anything else) are reported as `unsupported`, never silently
-dropped. Policies are checked before anything is evaluated: a rule with no rule
+kyverno.io/v2, v2beta1 and v2alpha1; the CEL kinds (policies.kyverno.io
+ValidatingPolicy, MutatingPolicy, GeneratingPolicy and their Namespaced forms,
+PolicyException; admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy and its
+bindings), whose expressions are compiled here, once. Other policy documents
+(ImageValidatingPolicy, DeletingPolicy, ...) are reported as `unsupported`, never
+silently dropped. Policies are checked before anything is evaluated: a rule with no rule
 type, an unknown anchor, an invalid JMESPath or CEL expression or an unknown
 condition operator fails the load with the exact location.
 """
@@ -15,6 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from argogate.engine import autogen
+from argogate.engine.celpolicies import (
+    CelPolicyError,
+    CelPolicySet,
+    compile_binding,
+    compile_exception,
+    compile_policy,
+)
 from argogate.errors import ArgogateError, PolicyLoadError
 from argogate.model.policy import ExceptionEntry, Policy, PolicyException
 from argogate.model.result import Origin
@@ -31,6 +41,11 @@ class LoadedPolicies:
     policies: list[Policy] = field(default_factory=list)
     exceptions: list[PolicyException] = field(default_factory=list)
     unsupported: list[tuple[str, str]] = field(default_factory=list)  # (location, kind)
+    cel: CelPolicySet = field(default_factory=CelPolicySet)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.policies or self.cel.policies)
 
 
 def _error(doc: YamlDocument, path: tuple[str | int, ...], message: str, hint: str | None = None) -> PolicyLoadError:
@@ -114,6 +129,40 @@ def _policy_group(api: object) -> bool:
     return group in _POLICY_GROUPS
 
 
+CEL_POLICY_APIS = ("policies.kyverno.io/v1", "policies.kyverno.io/v1beta1", "policies.kyverno.io/v1alpha1")
+CEL_POLICY_KINDS = (
+    "ValidatingPolicy",
+    "NamespacedValidatingPolicy",
+    "MutatingPolicy",
+    "NamespacedMutatingPolicy",
+    "GeneratingPolicy",
+    "NamespacedGeneratingPolicy",
+)
+VAP_APIS = ("admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1beta1")
+
+
+def _cel(doc: YamlDocument, out: LoadedPolicies) -> bool:
+    """Load a CEL policy kind into `out.cel`; False when the document is not one."""
+    data = doc.data
+    api, kind = str(data.get("apiVersion")), str(data.get("kind"))
+    origin = Origin(doc.file, doc.line)
+    try:
+        if api in CEL_POLICY_APIS and kind in CEL_POLICY_KINDS:
+            out.cel.policies.append(compile_policy(data, origin))
+        elif api in CEL_POLICY_APIS and kind == "PolicyException":
+            out.cel.exceptions.append(compile_exception(data, origin))
+        elif api in VAP_APIS and kind == "ValidatingAdmissionPolicy":
+            out.cel.policies.append(compile_policy(data, origin))
+        elif api in VAP_APIS and kind == "ValidatingAdmissionPolicyBinding":
+            out.cel.bindings.append(compile_binding(data, origin))
+        else:
+            return False
+    except CelPolicyError as err:
+        name = (data.get("metadata") or {}).get("name") or "?"
+        raise _error(doc, err.path, f"{kind} {name!r}: {err.message}") from None
+    return True
+
+
 def load_documents(docs: list[YamlDocument], into: LoadedPolicies | None = None) -> LoadedPolicies:
     out = into if into is not None else LoadedPolicies()
     for doc in docs:
@@ -125,8 +174,12 @@ def load_documents(docs: list[YamlDocument], into: LoadedPolicies | None = None)
             out.policies.append(_policy(doc))
         elif kind == "PolicyException" and api in EXCEPTION_APIS:
             out.exceptions.append(_exception(doc))
+        elif _cel(doc, out):
+            pass
         elif _policy_group(api):
             out.unsupported.append((f"{doc.file}:{doc.line}", f"{api}/{kind}"))
+        elif api and kind and isinstance(data.get("metadata"), dict):
+            out.cel.objects.append(data)  # a ValidatingAdmissionPolicy's params may sit beside it
         # anything else (test resources, kyverno-test.yaml, values files kept beside
         # policies, as Kyverno's policy repos do) is not a policy and is passed over,
         # as `kyverno apply DIR` does
@@ -150,6 +203,9 @@ def load_policies(paths: list[str], exception_paths: list[str] | None = None) ->
     for f in expand_paths(exception_paths or []):
         for doc in load_file(f):
             if isinstance(doc.data, dict) and doc.data.get("kind") == "PolicyException":
-                out.exceptions.append(_exception(doc))
+                if doc.data.get("apiVersion") in CEL_POLICY_APIS:
+                    _cel(doc, out)
+                else:
+                    out.exceptions.append(_exception(doc))
     # a policy's `{{ }}` and CEL are compiled here, once, so a bad expression fails the load
     return out

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from argogate.engine.celpolicies import CelContext
 from argogate.engine.match import AdmissionInfo
 from argogate.engine.pipeline import default_namespace
 from argogate.engine.values import Values
@@ -239,6 +240,12 @@ class TestManifest:
         if self.variables:
             return load_values(self.resolve(self.variables))
         return Values.from_dict(self.values)
+
+    def load_context(self) -> CelContext | None:
+        """The `context:` file (a `cli.kyverno.io/v1alpha1 Context`) for the CEL policy kinds."""
+        from argogate.inputs import load_context
+
+        return load_context(self.resolve(self.context)) if self.context else None
 
     def load_userinfo(self) -> AdmissionInfo:
         from argogate.inputs import load_userinfo

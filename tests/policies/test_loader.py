@@ -119,9 +119,9 @@ def test_missing_path_is_a_clear_error() -> None:
 
 
 def test_other_kinds_are_reported_as_unsupported(tmp_path: Path) -> None:
-    path = write(tmp_path, "apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n")
+    path = write(tmp_path, "apiVersion: policies.kyverno.io/v1\nkind: ImageValidatingPolicy\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n")
     loaded = load_policies([str(path)])
-    assert loaded.policies == [] and loaded.unsupported == [(f"{path}:1", "policies.kyverno.io/v1/ValidatingPolicy")]
+    assert loaded.policies == [] and loaded.unsupported == [(f"{path}:1", "policies.kyverno.io/v1/ImageValidatingPolicy")]
 
 
 def test_unknown_anchor_points_at_the_key(tmp_path: Path) -> None:

@@ -236,9 +236,9 @@ def test_namespace_qualified_resource_and_default_namespace(tmp_path: Path) -> N
 def test_unsupported_policy_kind_is_a_failure(tmp_path: Path) -> None:
     vpol = """\
         apiVersion: policies.kyverno.io/v1alpha1
-        kind: ValidatingPolicy
+        kind: DeletingPolicy
         metadata: {name: cel-check}
-        spec: {validations: [{expression: "true"}]}
+        spec: {conditions: [{expression: "true"}]}
         """
     res = _suite(
         tmp_path,
@@ -247,7 +247,7 @@ def test_unsupported_policy_kind_is_a_failure(tmp_path: Path) -> None:
     )
     row = res.rows[0]
     assert (row.success, row.reason) == (False, "Unsupported")
-    assert "ValidatingPolicy" in row.message
+    assert "DeletingPolicy" in row.message
 
 
 def test_load_error_does_not_stop_other_suites(tmp_path: Path) -> None:

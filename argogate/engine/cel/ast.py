@@ -57,6 +57,15 @@ class MapLit(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class StructLit(Node):
+    """Message construction `Type{field: value, ?opt: value}` (Kubernetes MutatingAdmissionPolicy
+    `Object{...}` apply configurations and `JSONPatch{...}`); evaluates to a plain map."""
+
+    type_name: str
+    fields: tuple[tuple[str, Node, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Macro(Node):
     """A comprehension macro: `all`, `exists`, `exists_one`, `map`, `filter`, the two-variable
     forms, `transformList`/`transformMap`, `optMap`/`optFlatMap` and `cel.bind`."""
@@ -86,6 +95,9 @@ def walk(node: Node) -> Iterator[Node]:
     elif isinstance(node, MapLit):
         for key, value, _ in node.entries:
             yield from walk(key)
+            yield from walk(value)
+    elif isinstance(node, StructLit):
+        for _, value, _ in node.fields:
             yield from walk(value)
     elif isinstance(node, Macro):
         yield from walk(node.target)

@@ -146,6 +146,28 @@ class Compiler:
 
         return build
 
+    def c_StructLit(self, node: ast.StructLit) -> Fn:
+        # Kubernetes MutatingAdmissionPolicy object types (`Object`, `Object.spec`, `JSONPatch`)
+        # are schemaless here: a constructed message is the map of its set fields
+        if node.type_name not in ("Object", "JSONPatch") and not node.type_name.startswith("Object."):
+            raise self.error(f"undeclared reference to '{node.type_name}' (in container '')", node)
+        fields = [(name, self.compile(value), opt) for name, value, opt in node.fields]
+
+        def build(act: dict[str, Any]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for name, fn, opt in fields:
+                value = fn(act)
+                if opt:
+                    if type(value) is not Optional:
+                        raise no_such_overload()
+                    if not value.has:
+                        continue
+                    value = value.value
+                out[name] = value
+            return out
+
+        return build
+
     # selection --------------------------------------------------------------------------
     def c_Select(self, node: ast.Select) -> Fn:
         qualified = self.qualified_name(node)

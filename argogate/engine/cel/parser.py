@@ -230,9 +230,37 @@ class _Parser:
                 self.expect("]")
                 node = ast.Index(node, index, optional=optional, pos=tok.pos)
             elif tok.value == "{" and self._is_type_name(node):
-                raise self.error("message construction is not supported", tok.pos)
+                self.i += 1
+                node = self.struct_literal(self._type_name(node), tok.pos)
             else:
                 return node
+
+    @staticmethod
+    def _type_name(node: ast.Node) -> str:
+        parts: list[str] = []
+        while isinstance(node, ast.Select):
+            parts.append(node.field)
+            node = node.operand
+        assert isinstance(node, ast.Ident)
+        parts.append(node.name)
+        return ".".join(reversed(parts))
+
+    def struct_literal(self, type_name: str, pos: int) -> ast.Node:
+        fields: list[tuple[str, ast.Node, bool]] = []
+        while not self.accept("}"):
+            optional = self.accept("?")
+            name_tok = self.next()
+            if name_tok.kind != "ident":
+                raise self.error(
+                    f"Syntax error: mismatched input {self._describe_prev(name_tok)} expecting IDENTIFIER",
+                    name_tok.pos,
+                )
+            self.expect(":")
+            fields.append((str(name_tok.value), self.expr(), optional))
+            if not self.accept(","):
+                self.expect("}")
+                break
+        return ast.StructLit(type_name, tuple(fields), pos=pos)
 
     @staticmethod
     def _is_type_name(node: ast.Node) -> bool:

@@ -65,6 +65,7 @@ def load_all() -> None:
     from argogate.engine.cel.library import (  # noqa: F401
         ip,
         k8s_format,
+        kyverno,
         lists,
         optional,
         quantity,
