@@ -20,12 +20,13 @@ with a nil failure policy, which means Fail. Consequences we reproduce:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from argogate.engine.cel import CelEvalError, CelSyntaxError, Program, compile
 from argogate.engine.cel import ast as cel_ast
+from argogate.engine.cel.variables import LazyVariables
 
 # apiserver/pkg/apis/cel/config.go MaxEvaluatedMessageExpressionSizeBytes
 MAX_MESSAGE_BYTES = 5 * 1024
@@ -82,42 +83,6 @@ def _check_variables(program: Program, names: Sequence[str]) -> None:
             raise CelSyntaxError(f"undefined field '{node.field}'", program.expression, node.pos)
 
 
-class LazyVariables(Mapping[str, Any]):
-    """The `variables` object: each entry is evaluated on first access, then memoised
-    (apiserver admission/plugin/cel/composition.go variableAccessor.Callback)."""
-
-    def __init__(self, compiled: dict[str, _Compiled], activation: dict[str, Any]) -> None:
-        self._compiled = compiled
-        self._activation = activation
-        self._values: dict[str, Any] = {}
-        self._errors: dict[str, str] = {}
-
-    def __getitem__(self, name: str) -> Any:
-        if name in self._values:
-            return self._values[name]
-        if name in self._errors:
-            raise CelEvalError(self._errors[name])
-        entry = self._compiled[name]
-        if entry.program is None:
-            message = f'composited variable "{name}" fails to compile: {entry.error}'
-            self._errors[name] = message
-            raise CelEvalError(message)
-        try:
-            value = entry.program.evaluate(self._activation)
-        except CelEvalError as e:
-            message = f'composited variable "{name}" fails to evaluate: {e.message}'
-            self._errors[name] = message
-            raise CelEvalError(message) from None
-        self._values[name] = value
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._compiled)
-
-    def __len__(self) -> int:
-        return len(self._compiled)
-
-
 def validate_cel(
     rule_name: str,
     validate: Mapping[str, Any],
@@ -170,7 +135,8 @@ def validate_cel(
         }
         if has_param:
             activation["params"] = param
-        activation["variables"] = LazyVariables(variables, activation)
+        programs = {n: c.program if c.program is not None else c.error for n, c in variables.items()}
+        activation["variables"] = LazyVariables(programs, activation, composited=True)
 
         outcome = _decide(preconditions, compiled, message_exprs, validations, default_message, activation)
         if outcome is not None:

@@ -9,11 +9,12 @@ kind's own step.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from argogate.engine.cel import CelEvalError, Program
+from argogate.engine.cel.variables import LazyVariables
 from argogate.engine.celpolicies.model import CelException, CelPolicy, Variant
 
 
@@ -24,35 +25,6 @@ class Decision:
     rule: str = ""
     patched: dict[str, Any] | None = None
     generated: list[dict[str, Any]] = field(default_factory=list)
-
-
-class LazyVariables(Mapping[str, Any]):
-    """`variables`: each evaluated on first use, then memoised (apiserver cel/lazy MapValue)."""
-
-    def __init__(self, programs: Mapping[str, Program], activation: dict[str, Any]) -> None:
-        self._programs = programs
-        self._activation = activation
-        self._values: dict[str, Any] = {}
-        self._errors: dict[str, str] = {}
-
-    def __getitem__(self, name: str) -> Any:
-        if name in self._values:
-            return self._values[name]
-        if name in self._errors:
-            raise CelEvalError(self._errors[name])
-        try:
-            value = self._programs[name].evaluate(self._activation)
-        except CelEvalError as e:
-            self._errors[name] = e.message
-            raise
-        self._values[name] = value
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._programs)
-
-    def __len__(self) -> int:
-        return len(self._programs)
 
 
 def conditions_hold(programs: list[Program], activation: Mapping[str, Any]) -> tuple[bool, str]:

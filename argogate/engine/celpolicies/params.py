@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from argogate.engine.cel.variables import LazyVariables
 from argogate.engine.celpolicies import matching
-from argogate.engine.celpolicies.decide import Decision, LazyVariables, conditions_hold
+from argogate.engine.celpolicies.decide import Decision, conditions_hold
 from argogate.engine.celpolicies.kinds import is_cluster_scoped
 from argogate.engine.celpolicies.model import CelBinding, CelPolicy
 from argogate.engine.celpolicies.validating import validate
