@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from argogate.engine.jmes import wildcard
+from argogate.engine import wildcards as wildcard
 from argogate.engine.jmes.functions._units import parse_quantity
 from argogate.engine.jmes.gofmt import go_sprint
 from argogate.engine.units import parse_duration

@@ -14,29 +14,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from argogate.engine.conditions.membership import all_in, all_not_in, any_in, any_not_in, in_, not_in
-from argogate.engine.jmes import wildcard
+from argogate.engine import wildcards as wildcard
+from argogate.engine.conditions.membership import (
+    Operator,
+    _is_num,
+    _norm,
+    all_in,
+    all_not_in,
+    any_in,
+    any_not_in,
+    in_,
+    not_in,
+)
 from argogate.engine.jmes.functions import semver
 from argogate.engine.jmes.functions._units import parse_quantity
 from argogate.engine.units import parse_duration
-
-Operator = Callable[[Any, Any], bool]
-
-
-def _norm(v: Any) -> Any:
-    if isinstance(v, bool) or v is None or isinstance(v, str):
-        return v
-    if isinstance(v, int):
-        return float(v)
-    if isinstance(v, dict):
-        return {k: _norm(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_norm(x) for x in v]
-    return v
-
-
-def _is_num(v: Any) -> bool:
-    return isinstance(v, float)
 
 
 def go_deep_equal(a: Any, b: Any) -> bool:

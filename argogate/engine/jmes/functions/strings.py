@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from argogate.engine.jmes import wildcard
+from argogate.engine import wildcards as wildcard
 from argogate.engine.jmes.functions._common import (
     FunctionEntry,
     arg_type_error,
