@@ -24,25 +24,32 @@ class InMemoryLookup:
 
     def __init__(self, objects: Iterable[dict[str, Any]] = ()) -> None:
         self._by_kind: dict[str, list[dict[str, Any]]] = {}
+        # (kind, name) -> objects in insertion order: `get` runs once per resource (its Namespace),
+        # and a scan of every object of the kind made a 10,000-resource run quadratic
+        self._by_name: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for obj in objects:
             self.add(obj)
 
     def add(self, obj: dict[str, Any]) -> None:
         if isinstance(obj, dict) and obj.get("kind"):
             self._by_kind.setdefault(str(obj["kind"]), []).append(obj)
+            name = (obj.get("metadata") or {}).get("name")
+            if isinstance(name, str):
+                self._by_name.setdefault((str(obj["kind"]), name), []).append(obj)
 
     @staticmethod
     def _api_ok(want: str, obj: dict[str, Any]) -> bool:
         return not want or want == obj.get("apiVersion") or want.split("/")[0] == str(obj.get("apiVersion", "")).split("/")[0]
 
     def get(self, api_version: str, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
-        for obj in self._by_kind.get(kind, []):
+        candidates = self._by_name.get((kind, name), []) if isinstance(name, str) else self._by_kind.get(kind, [])
+        for obj in candidates:
             md = obj.get("metadata") or {}
             if md.get("name") == name and (md.get("namespace") or "") == (namespace or "") and self._api_ok(api_version, obj):
                 return obj
         # namespaced objects written without a namespace land in `default`
         if namespace == "default":
-            for obj in self._by_kind.get(kind, []):
+            for obj in candidates:
                 md = obj.get("metadata") or {}
                 if md.get("name") == name and not md.get("namespace"):
                     return obj

@@ -9,6 +9,7 @@ name to that info (`pkg/engine/context/imageutils.go`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,7 @@ def _is_registry(segment: str) -> bool:
     return "." in segment or ":" in segment or segment == "localhost"
 
 
+@functools.lru_cache(maxsize=4096)  # the same few images recur in every resource and policy
 def parse_image(image: str, default_registry: str = DEFAULT_REGISTRY) -> ImageInfo:
     if not image or image != image.strip() or " " in image:
         raise ImageParseError(f"invalid image reference {image!r}")

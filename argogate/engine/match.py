@@ -263,3 +263,41 @@ def match_block_selects(block: dict[str, Any], m: MatchInput) -> bool:
     if block.get("all"):
         return all(_filter_selects(f, m, ignore_user=False) for f in block["all"])
     return True
+
+
+def _filter_kinds(f: dict[str, Any]) -> frozenset[str] | None:
+    kinds = (f.get("resources") or {}).get("kinds")
+    if not kinds or not isinstance(kinds, list):
+        return None
+    out = set()
+    for k in kinds:
+        kind = parse_kind_selector(str(k))[2]
+        if not kind or wildcards.contains_wildcard(kind):
+            return None
+        out.add(kind)
+    return frozenset(out)
+
+
+def rule_kinds(rule: dict[str, Any]) -> frozenset[str] | None:
+    """The bare kinds a rule's `match` can select, or None when it cannot be told without a resource.
+
+    A pre-filter only (the engine's per-kind rule index): a resource whose kind is not in
+    the set can never satisfy `rule_matches`, because every `match.any` filter (one of
+    them must select) or every `match.all` filter (all must) names kinds without wildcards.
+    """
+    match = rule.get("match") or {}
+    if not isinstance(match, dict):
+        return None
+    if match.get("any"):
+        union: set[str] = set()
+        for f in match["any"]:
+            kinds = _filter_kinds(f) if isinstance(f, dict) else None
+            if kinds is None:
+                return None
+            union |= kinds
+        return frozenset(union)
+    if match.get("all"):
+        sets = [_filter_kinds(f) if isinstance(f, dict) else None for f in match["all"]]
+        known = [s for s in sets if s is not None]
+        return frozenset.intersection(*known) if known else None
+    return _filter_kinds(match)

@@ -253,9 +253,44 @@ def _substitute_references(document: Any, base: Path) -> Any:
 # --- public API ---------------------------------------------------------------------------
 
 
+def _scan(doc: Any) -> bool:
+    if isinstance(doc, str):
+        return "{{" in doc or "$(" in doc
+    if isinstance(doc, dict):
+        return any(_scan(k) or _scan(v) for k, v in doc.items())
+    if isinstance(doc, list):
+        return any(_scan(v) for v in doc)
+    return False
+
+
+# Policy documents are substituted once per resource but rarely hold a variable: remember,
+# per document object, whether it has anything to substitute. The entry keeps the document
+# alive, so its id cannot be reused while cached; policies are never edited in place.
+_MARKERS: dict[int, tuple[Any, bool]] = {}
+_MARKERS_MAX = 8192
+
+
+def _has_markers(doc: Any) -> bool:
+    if not isinstance(doc, (dict, list)):
+        return isinstance(doc, str) and ("{{" in doc or "$(" in doc)
+    hit = _MARKERS.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    found = _scan(doc)
+    if len(_MARKERS) >= _MARKERS_MAX:
+        _MARKERS.clear()
+    _MARKERS[id(doc)] = (doc, found)
+    return found
+
+
 def substitute_all(document: Any, ctx: Context, *, path: Path = ()) -> Any:
     """SubstituteAll: references first, then variables. `path` locates `document` in the rule
-    (it decides what `{{@}}` means and appears in error messages)."""
+    (it decides what `{{@}}` means and appears in error messages).
+
+    A document with neither `{{` nor `$(` anywhere comes back as is (not a copy): there is
+    nothing to substitute and no escape to remove, and no caller edits what it gets back."""
+    if not _has_markers(document):
+        return document
     document = _substitute_references(document, path)
 
     def action(value: Any, at: Path, is_key: bool) -> Any:

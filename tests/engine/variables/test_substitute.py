@@ -129,3 +129,36 @@ def test_helpers() -> None:
     assert is_reference("$(./x)") and not is_reference("\\$(./x)")
     assert traversal_path(()) == ""
     assert traversal_path(("a", 0, "b/c")) == "/a/0/b\\/c"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"spec": {"containers": [{"image": "!*:latest"}]}},
+        ["a", {"b": 1}, None, 2.5, True],
+        "no variables here",
+        {"(name)": "x", "=(a)": [{"b": "?*"}]},
+    ],
+)
+def test_documents_without_variables_come_back_as_is(document: Any) -> None:
+    ctx = Context({"request": {"object": {"metadata": {"name": "n"}}}})
+    assert substitute_all(document, ctx) is document
+    assert substitute_all(document, ctx) is document  # the remembered answer is the same
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"a": ["{{ request.object.metadata.name }}"]}, {"a": ["n"]}),
+        ({"{{ request.object.metadata.name }}": 1}, {"n": 1}),
+        ({"a": "\\{{ not a variable }}"}, {"a": "{{ not a variable }}"}),
+        ({"a": {"b": "x"}, "c": "$(/a/b)"}, {"a": {"b": "x"}, "c": "x"}),
+    ],
+)
+def test_documents_with_variables_are_substituted_into_a_copy(document: Any, expected: Any) -> None:
+    ctx = Context({"request": {"object": {"metadata": {"name": "n"}}}})
+    before = repr(document)
+    for _ in range(2):
+        out = substitute_all(document, ctx)
+        assert out == expected and out is not document
+    assert repr(document) == before
