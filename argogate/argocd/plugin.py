@@ -162,6 +162,8 @@ def generate(cwd: Path, environ: Mapping[str, str] | None = None) -> Outcome:
 def _generate(
     cwd: Path, root: RepoRoot, ctx: AppContext, settings: GateSettings, deadline: Deadline
 ) -> Outcome:
+    from concurrent.futures import ThreadPoolExecutor
+
     from argogate.check import evaluate_app
     from argogate.config import load_config
     from argogate.render import render_app
@@ -171,21 +173,31 @@ def _generate(
     if cfg.fail_on == "audit":  # the repository may make the gate stricter, never weaker
         settings = replace(settings, fail_on_audit=True)
     deadline.check("loading policies")
-    policies, found = _policies(root, cfg.policies, cfg.exceptions, settings)
-    rel = cwd.relative_to(root.path).as_posix() if cwd != root.path else "."
-    spec = app_spec(ctx, rel)
-    options = replace(
-        cfg.render,
-        kube_version=ctx.kube_version or cfg.render.kube_version,
-        api_versions=ctx.api_versions or cfg.render.api_versions,
-        allow_remote=settings.allow_remote,
-        timeout=min(cfg.render.timeout, settings.deadline),
-    )
-    with (
-        deadline.guard("rendering the app"),
-        DeadlineRenderContext(root.path, options=options, deadline=deadline) as rctx,
-    ):
-        rendered = render_app(spec, rctx)
+    # Policies load in a thread while the renderer's subprocess (helm, kustomize) runs: loading
+    # is pure Python and the render mostly waits on a child process, and each was about a
+    # quarter of a plugin run. A policy error still wins over a render error, as when the
+    # policies were loaded first.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(_policies, root, cfg.policies, cfg.exceptions, settings)
+        try:
+            rel = cwd.relative_to(root.path).as_posix() if cwd != root.path else "."
+            spec = app_spec(ctx, rel)
+            options = replace(
+                cfg.render,
+                kube_version=ctx.kube_version or cfg.render.kube_version,
+                api_versions=ctx.api_versions or cfg.render.api_versions,
+                allow_remote=settings.allow_remote,
+                timeout=min(cfg.render.timeout, settings.deadline),
+            )
+            with (
+                deadline.guard("rendering the app"),
+                DeadlineRenderContext(root.path, options=options, deadline=deadline) as rctx,
+            ):
+                rendered = render_app(spec, rctx)
+        except BaseException:
+            loading.result()
+            raise
+        policies, found = loading.result()
     if not rendered.objects and not (settings.allow_empty or ctx.flag("allowEmpty")):
         raise RenderError(
             f"app {spec.name} rendered zero objects at {rel}",
@@ -239,6 +251,10 @@ def _policies(
             )
         raise PolicyLoadError(f"no policy directory ({', '.join(dirs)}) found in {where}", hint=hint)
     loaded = load_repo_policies(root.path, present, exc_dirs)
+    # the engine modules evaluation imports on first use, imported here off the critical path
+    import argogate.engine.pattern
+    import argogate.engine.pipeline  # noqa: F401
+
     return loaded, f"{len(loaded.policies)} policies from {', '.join(present)}"
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from argogate.engine import handlers
+from argogate.engine import handlers, parallel
 from argogate.engine.api import ImageVerifier, InMemoryLookup, ResourceLookup
 from argogate.engine.celpolicies import CelContext, CelEnv, CelPolicySet, evaluate_resource
 from argogate.engine.context import Context
@@ -106,7 +106,12 @@ class Engine:
         self.cel_context = cel_context or CelContext()
         # per policy, its rules in family order with the kinds each can match (a per-kind index)
         self._plans = [
-            [(handler, rule, rule_kinds(rule.raw)) for family, handler in handlers.ORDER for rule in p.rules if rule.family == family]
+            [
+                (handler, rule, rule_kinds(rule.raw), rule.rule_type)
+                for family, handler in handlers.ORDER
+                for rule in p.rules
+                if rule.family == family
+            ]
             for p in self.policies
         ]
 
@@ -114,20 +119,42 @@ class Engine:
         resources = [default_namespace(r) for r in resources]
         lookup = self.lookup or InMemoryLookup(resources)
         kinds = sorted({str(r.get("kind")) for r in resources if r.get("kind")})
+
+        def evaluate_range(start: int, stop: int) -> Evaluation:
+            part = Evaluation()
+            for i in range(start, stop):
+                origin = origins[i] if origins and i < len(origins) else None
+                patched, generated, results = self._resource(resources[i], lookup, kinds, origin)
+                if self.cel:
+                    # the CEL policy kinds run after the kyverno.io ones (kyverno CLI processor order)
+                    env = CelEnv(self.cel_context, resources, self.values.namespaces, self.values.namespace_labels, self.admission)
+                    cel_out = evaluate_resource(self.cel, patched, env, origin)
+                    patched = cel_out.resource
+                    generated = [*generated, *cel_out.generated]
+                    results = [*results, *cel_out.results]
+                part.resources.append(patched)
+                part.generated.extend(generated)
+                part.results.extend(results)
+            return part
+
+        jobs = parallel.jobs_for(len(resources))
+        if jobs == 1:
+            return evaluate_range(0, len(resources))
+
+        def in_worker(start: int, stop: int) -> Evaluation:
+            part = evaluate_range(start, stop)
+            # an unchanged resource is the parent's own object: do not pickle it back
+            part.resources = [None if r is resources[start + j] else r for j, r in enumerate(part.resources)]  # type: ignore[misc]
+            return part
+
         out = Evaluation()
-        for i, resource in enumerate(resources):
-            origin = origins[i] if origins and i < len(origins) else None
-            patched, generated, results = self._resource(resource, lookup, kinds, origin)
-            if self.cel:
-                # the CEL policy kinds run after the kyverno.io ones (kyverno CLI processor order)
-                env = CelEnv(self.cel_context, resources, self.values.namespaces, self.values.namespace_labels, self.admission)
-                cel_out = evaluate_resource(self.cel, patched, env, origin)
-                patched = cel_out.resource
-                generated = [*generated, *cel_out.generated]
-                results = [*results, *cel_out.results]
-            out.resources.append(patched)
-            out.generated.extend(generated)
-            out.results.extend(results)
+        for start, part in parallel.map_ranges(in_worker, len(resources), jobs):
+            out.resources.extend(
+                resources[start + j] if r is None else parallel.share_unchanged(r, resources[start + j])
+                for j, r in enumerate(part.resources)
+            )
+            out.generated.extend(part.generated)
+            out.results.extend(part.results)
         return out
 
     def _namespace(self, resource: dict[str, Any], lookup: ResourceLookup) -> tuple[dict[str, str], dict[str, Any] | None]:
@@ -150,9 +177,10 @@ class Engine:
         generated: list[dict[str, Any]] = []
         ns_labels, ns_obj = self._namespace(resource, lookup)
         name = str((resource.get("metadata") or {}).get("name") or "")
+        memo = _ResourceMemo(resource, ns_labels, self.admission)
         for policy, plan in zip(self.policies, self._plans, strict=True):
             kind = resource.get("kind")
-            if not any(k is None or kind in k for _, _, k in plan):
+            if not any(k is None or kind in k for _, _, k, _ in plan):
                 continue
             res_values = self.values.for_resource(policy.name, name)
             operation = str(res_values.get("request.operation") or self.default_operation)
@@ -160,22 +188,25 @@ class Engine:
             # the resource with itself, so `object != oldObject` rules see no change
             old = resource if operation == "UPDATE" else None
             run = PolicyRun(policy, resource, old, operation, ns_labels, ns_obj, self.image_verifier)
-            ctx = self._context(run, res_values)
-            for handler, rule, rule_kinds_ in plan:
+            memo = memo.of(resource)
+            ctx = self._context(run, res_values, memo)
+            for handler, rule, rule_kinds_, rule_type in plan:
                 if rule_kinds_ is not None and run.resource.get("kind") not in rule_kinds_:
                     continue
-                outcome = self._invoke(rule, run, ctx, handler, lookup, kinds)
+                memo = memo.of(run.resource)
+                outcome = self._invoke(rule, run, ctx, handler, lookup, kinds, memo)
                 if outcome is None:
                     continue
                 if outcome.patched is not None and outcome.status is RuleStatus.PASS:
                     run.resource = outcome.patched
                     ctx.set(("request", "object"), outcome.patched)
+                    memo = memo.of(run.resource)
                 generated.extend(outcome.generated)
-                results.append(self._result(policy, rule, run, outcome, origin))
+                results.append(self._result(policy, rule, rule_type, run, outcome, origin, memo))
             resource = run.resource
         return resource, generated, results
 
-    def _context(self, run: PolicyRun, res_values: dict[str, Any]) -> Context:
+    def _context(self, run: PolicyRun, res_values: dict[str, Any], memo: _ResourceMemo) -> Context:
         resource = run.resource
         md = resource.get("metadata") or {}
         namespace = str(md.get("name") if resource.get("kind") == "Namespace" else md.get("namespace") or "")
@@ -190,7 +221,7 @@ class Engine:
             "kind": {"kind": resource.get("kind"), "group": "", "version": ""},
             "name": md.get("name"),
         }
-        data: dict[str, Any] = {"request": request, "images": extract_images(resource)}
+        data: dict[str, Any] = {"request": request, "images": memo.images()}
         username = self.admission.username
         if username.startswith("system:serviceaccount:"):
             parts = username.split(":")
@@ -202,9 +233,16 @@ class Engine:
         return ctx
 
     def _invoke(
-        self, rule: Rule, run: PolicyRun, ctx: Context, handler: Handler, lookup: ResourceLookup, kinds: list[str]
+        self,
+        rule: Rule,
+        run: PolicyRun,
+        ctx: Context,
+        handler: Handler,
+        lookup: ResourceLookup,
+        kinds: list[str],
+        memo: _ResourceMemo,
     ) -> Outcome | None:
-        m = MatchInput.of(run.resource, operation=run.operation, namespace_labels=run.namespace_labels, admission=self.admission)
+        m = memo.match_input(run.operation)
         if not rule_matches(rule.raw, m, policy_namespace=run.policy.namespace):
             return None
         exc = find_exception(self.exceptions, run.policy, rule, m, ctx)
@@ -236,21 +274,29 @@ class Engine:
         finally:
             ctx.restore()
 
-    def _result(self, policy: Policy, rule: Rule, run: PolicyRun, outcome: Outcome, origin: Origin | None) -> RuleResult:
+    def _result(
+        self,
+        policy: Policy,
+        rule: Rule,
+        rule_type: str,
+        run: PolicyRun,
+        outcome: Outcome,
+        origin: Origin | None,
+        memo: _ResourceMemo,
+    ) -> RuleResult:
         status = outcome.status
         if status is RuleStatus.FAIL and not policy.scored:
             status = RuleStatus.WARN
         enforce = False
-        if rule.family == "validate" or rule.family == "verifyImages":
-            ns = str((run.resource.get("metadata") or {}).get("namespace") or "")
-            enforce = failure_action(policy, rule, ns, run.namespace_labels).lower() == "enforce"
+        if rule_type == "verifyImages" or rule_type.startswith("validate"):
+            enforce = memo.enforced(policy, rule)
         return RuleResult(
             policy=policy.report_name,
             rule=rule.name,
             status=status,
             message=outcome.message,
-            resource=ResourceRef.of(run.resource),
-            rule_type=rule.rule_type,
+            resource=memo.ref(),
+            rule_type=rule_type,
             enforce=enforce,
             policy_kind=policy.kind,
             category=policy.category,
@@ -258,6 +304,64 @@ class Engine:
             origin=origin,
             policy_origin=policy.origin,
         )
+
+
+class _ResourceMemo:
+    """What the per-rule steps derive from one version of a resource, computed once for it.
+
+    A resource meets ~11 rules; only a mutation that passes makes a new version, so the
+    match input, the `images` variable, the report reference and the failure actions are
+    the same for every other rule.
+    """
+
+    __slots__ = ("_enforced", "_images", "_match", "_ref", "admission", "namespace_labels", "resource")
+
+    def __init__(
+        self, resource: dict[str, Any], namespace_labels: dict[str, str], admission: AdmissionInfo
+    ) -> None:
+        self.resource = resource
+        self.namespace_labels = namespace_labels
+        self.admission = admission
+        self._match: dict[str, MatchInput] = {}
+        self._ref: ResourceRef | None = None
+        self._images: dict[str, Any] | None = None
+        self._enforced: dict[tuple[int, int], bool] = {}
+
+    def of(self, resource: dict[str, Any]) -> _ResourceMemo:
+        if resource is self.resource:
+            return self
+        return _ResourceMemo(resource, self.namespace_labels, self.admission)
+
+    def match_input(self, operation: str) -> MatchInput:
+        m = self._match.get(operation)
+        if m is None:
+            m = self._match[operation] = MatchInput.of(
+                self.resource,
+                operation=operation,
+                namespace_labels=self.namespace_labels,
+                admission=self.admission,
+            )
+        return m
+
+    def ref(self) -> ResourceRef:
+        if self._ref is None:
+            self._ref = ResourceRef.of(self.resource)
+        return self._ref
+
+    def images(self) -> dict[str, Any]:
+        if self._images is None:
+            self._images = extract_images(self.resource)
+        return self._images
+
+    def enforced(self, policy: Policy, rule: Rule) -> bool:
+        key = (id(policy), id(rule))
+        found = self._enforced.get(key)
+        if found is None:
+            ns = str((self.resource.get("metadata") or {}).get("namespace") or "")
+            found = self._enforced[key] = (
+                failure_action(policy, rule, ns, self.namespace_labels).lower() == "enforce"
+            )
+        return found
 
 
 def deep_copy(obj: dict[str, Any]) -> dict[str, Any]:

@@ -2,12 +2,18 @@
 
 One app (always the case for `apply`) gives a bare PolicyReport, the shape
 `--report-json` promises; several give a `List` of them.
+
+JSON is compact: only compact output has the standard library's C encoder, and at
+10,000 resources (96,000 entries) `indent=2` alone cost a quarter of `apply -o json`.
+`write_json` streams the same bytes entry by entry, so the whole document (about
+80 MB of dicts at that size) never exists next to the results it is built from.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from argogate.model.result import Report, RuleResult
 from argogate.model.run import CheckResult
@@ -56,8 +62,46 @@ def to_document(run: CheckResult) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "List", "items": reports}
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
+
 def render_json(run: CheckResult) -> str:
-    return json.dumps(to_document(run), indent=2) + "\n"
+    return _COMPACT.encode(to_document(run)) + "\n"
+
+
+def write_json(run: CheckResult, out: TextIO) -> None:
+    """`render_json(run)`, written to `out` piece by piece (the same bytes)."""
+    for chunk in _document_chunks(run):
+        out.write(chunk)
+    out.write("\n")
+
+
+def write_policy_report(report: Report, out: TextIO, *, name: str = "argogate") -> None:
+    """`to_policy_report(report)` as compact JSON, written to `out` piece by piece."""
+    for chunk in _report_chunks(report, name):
+        out.write(chunk)
+
+
+def _document_chunks(run: CheckResult) -> Iterator[str]:
+    if len(run.apps) == 1:
+        yield from _report_chunks(run.apps[0].report, f"argogate-{run.apps[0].name}")
+        return
+    yield '{"apiVersion":"v1","kind":"List","items":['
+    for i, app in enumerate(run.apps):
+        if i:
+            yield ","
+        yield from _report_chunks(app.report, f"argogate-{app.name}")
+    yield "]}"
+
+
+def _report_chunks(report: Report, name: str) -> Iterator[str]:
+    # the key order of `to_policy_report`, so both paths give identical bytes
+    encode = _COMPACT.encode
+    yield '{"apiVersion":"wgpolicyk8s.io/v1alpha2","kind":"PolicyReport","metadata":' + encode({"name": name})
+    yield ',"results":['
+    for i, r in enumerate(report.results):
+        yield ("," if i else "") + encode(result_entry(r))
+    yield '],"summary":' + encode(report.summary()) + "}"
 
 
 def render_yaml(run: CheckResult) -> str:
