@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from argogate.engine import messages
+from argogate.engine import gofmt, messages
 from argogate.engine.api import ResourceLookup
 from argogate.engine.context import Context
 from argogate.engine.contextentries import load_entries
@@ -196,7 +196,7 @@ class _Validator:
                     if scope and not isinstance(element, dict):
                         msg = (
                             "cannot use elementScope=true foreach rules for elements that are not maps, "
-                            f"expected type=map got type={messages.go_type(element)}"
+                            f"expected type=map got type={gofmt.go_type(element)}"
                         )
                         return Outcome.error("failed to process foreach", msg), count
                     scoped = bool(scope)

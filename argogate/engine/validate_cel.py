@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from argogate.engine.cel import CelEvalError, CelSyntaxError, Program, compile
-from argogate.engine.cel import ast as cel_ast
-from argogate.engine.cel.variables import LazyVariables
+from argogate.engine.cel.variables import LazyVariables, undefined_variable
 
 # apiserver/pkg/apis/cel/config.go MaxEvaluatedMessageExpressionSizeBytes
 MAX_MESSAGE_BYTES = 5 * 1024
@@ -73,14 +72,9 @@ class _Compiled:
 
 
 def _check_variables(program: Program, names: Sequence[str]) -> None:
-    for node in cel_ast.walk(program.tree):
-        if (
-            isinstance(node, cel_ast.Select)
-            and isinstance(node.operand, cel_ast.Ident)
-            and node.operand.name == "variables"
-            and node.field not in names
-        ):
-            raise CelSyntaxError(f"undefined field '{node.field}'", program.expression, node.pos)
+    node = undefined_variable(program, names)
+    if node is not None:
+        raise CelSyntaxError(f"undefined field '{node.field}'", program.expression, node.pos)
 
 
 def validate_cel(

@@ -17,6 +17,7 @@ from argogate.argocd.settings import GateSettings
 from argogate.errors import ConfigError
 from argogate.kube import KubeClient, KubeSettings
 from tests.fakes.kube_apiserver import FakeKube, make_tls_files
+from tests.gitrepo import git
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "hook-token"
@@ -46,24 +47,16 @@ spec:
 """
 
 
-def _git(repo: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout
-
-
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """(file:// URL of a repository holding the demo apps + a namespaceSelector policy, its HEAD sha)."""
     work = tmp_path_factory.mktemp("remote") / "demo"
     shutil.copytree(ROOT / "examples" / "demo-repo", work)
     (work / "policies" / "strict-namespaces.yaml").write_text(STRICT_POLICY)
-    _git(work, "init", "-q", "-b", "main")
-    _git(work, "add", ".")
-    _git(work, "commit", "-qm", "demo")
-    return f"file://{work}", _git(work, "rev-parse", "HEAD").strip()
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", ".")
+    git(work, "commit", "-qm", "demo")
+    return f"file://{work}", git(work, "rev-parse", "HEAD").strip()
 
 
 @pytest.fixture(scope="module")

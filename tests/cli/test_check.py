@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.gitrepo import git
+
 REPO = Path(__file__).resolve().parents[2]
 POLICY = (REPO / "examples" / "demo-repo" / "policies" / "require-labels.yaml").read_text()
 GOOD_CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  namespace: a\n  labels: {team: x}\n"
@@ -53,14 +55,6 @@ def tools_dir() -> Path:
     if proc.returncode != 0:
         pytest.fail(f"scripts/install-tools failed:\n{proc.stderr}")
     return Path(proc.stdout.strip().splitlines()[-1])
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout
 
 
 def make_repo(root: Path, files: dict[str, str]) -> Path:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-import sys
-import types
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,41 +12,6 @@ from argogate.engine.generate import generate_rule
 from argogate.yamlio import load_file
 
 CORPUS = Path("/work/shared/conformance/kyverno-policies")
-_VAR = re.compile(r"\{\{([^{}]*)\}\}")
-
-
-class _VariableError(Exception):
-    pass
-
-
-def _substitute_all(doc: Any, ctx: Context) -> Any:
-    if isinstance(doc, dict):
-        return {k: _substitute_all(v, ctx) for k, v in doc.items()}
-    if isinstance(doc, list):
-        return [_substitute_all(v, ctx) for v in doc]
-    if not isinstance(doc, str):
-        return doc
-    text = doc
-    while (m := _VAR.search(text)) is not None:
-        value = ctx.query(m.group(1).strip())
-        if value is None:
-            raise _VariableError(f"variable {m.group(1).strip()} not resolved")
-        if m.group(0) == text:
-            return value
-        text = text[: m.start()] + (value if isinstance(value, str) else json.dumps(value)) + text[m.end() :]
-    return text
-
-
-@pytest.fixture(autouse=True)
-def _substitution(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    try:
-        from argogate.engine.variables.substitute import substitute_all  # noqa: F401
-    except ImportError:
-        fake = types.ModuleType("argogate.engine.variables.substitute")
-        fake.substitute_all = _substitute_all  # type: ignore[attr-defined]
-        fake.VariableError = _VariableError  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "argogate.engine.variables.substitute", fake)
-    yield
 
 
 def _docs(path: Path) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Kyverno's validate message formats (handlers/validation/validate_resource.go) and Go %v / %T."""
+"""Kyverno's validate message formats (handlers/validation/validate_resource.go)."""
 
 from __future__ import annotations
 
@@ -75,56 +75,3 @@ def test_any_pattern_messages() -> None:
     skipped = [m.any_pattern_skipped("r", 0, "a"), m.any_pattern_skipped("r", 1, "b")]
     assert m.any_pattern_skip(skipped) == "rule r[0] skipped: a rule r[1] skipped: b"
     assert m.deny_default("r") == "validation error: rule r failed"
-
-
-@pytest.mark.parametrize(
-    ("value", "pattern", "want"),
-    [
-        (None, False, "<nil>"),
-        (True, False, "bool"),
-        (3, False, "int64"),
-        (3, True, "float64"),
-        (3.5, False, "float64"),
-        ("s", False, "string"),
-        ({}, False, "map[string]interface {}"),
-        ([], False, "[]interface {}"),
-    ],
-)
-def test_go_type(value: Any, pattern: bool, want: str) -> None:
-    assert m.go_type(value, pattern=pattern) == want
-
-
-@pytest.mark.parametrize(
-    ("value", "pattern", "want"),
-    [
-        (None, False, "<nil>"),
-        (True, False, "true"),
-        (1000000, False, "1000000"),
-        (1000000, True, "1e+06"),
-        (8, True, "8"),
-        (0.5, False, "0.5"),
-        (123456.0, False, "123456"),
-        (1234567.0, False, "1.234567e+06"),
-        (0.0001, False, "0.0001"),
-        (0.00001, False, "1e-05"),
-        (-2.5, False, "-2.5"),
-        ({"b": 1, "a": [1, "x"]}, False, "map[a:[1 x] b:1]"),
-    ],
-)
-def test_go_value(value: Any, pattern: bool, want: str) -> None:
-    assert m.go_value(value, pattern=pattern) == want
-
-
-@pytest.mark.parametrize(
-    ("value", "want"),
-    [
-        (1.0, "1E+00"),
-        (0.5, "5E-01"),
-        (123.456, "1.23456E+02"),
-        (1e21, "1E+21"),
-        (0.0, "0E+00"),
-        (-1.5e-7, "-1.5E-07"),
-    ],
-)
-def test_go_float_e(value: float, want: str) -> None:
-    assert m.go_float_e(value) == want

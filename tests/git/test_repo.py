@@ -16,16 +16,9 @@ import pytest
 
 from argogate.errors import GitError
 from argogate.git import open_source, redact
+from tests.gitrepo import git
 
 TOKEN = "ghp_S3cretT0kenValue1234567890"
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout
 
 
 @pytest.fixture(scope="module")

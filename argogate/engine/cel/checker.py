@@ -11,17 +11,7 @@ practice without a full checker.
 from __future__ import annotations
 
 from argogate.engine.cel import ast
-from argogate.engine.cel.values import UInt
-
-_LITERAL_TYPES = {
-    bool: "bool",
-    int: "int",
-    UInt: "uint",
-    float: "double",
-    str: "string",
-    bytes: "bytes",
-    type(None): "null_type",
-}
+from argogate.engine.cel.values import type_name
 
 _BOOL_OPS = frozenset(("_&&_", "_||_", "!_", "_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_", "@in"))
 
@@ -70,7 +60,7 @@ _MACRO_TYPES = {
 
 def infer_type(node: ast.Node) -> str:
     if isinstance(node, ast.Lit):
-        return _LITERAL_TYPES.get(type(node.value), "dyn")
+        return type_name(node.value)
     if isinstance(node, ast.ListLit):
         return "list"
     if isinstance(node, ast.MapLit):

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from argogate.engine.cel.errors import CelEvalError
+from argogate.engine.gofmt import format_float
 
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
@@ -261,42 +262,6 @@ def format_duration(ns: int) -> str:
     return f"{sign}{seconds}s"
 
 
-def format_double(value: float) -> str:
-    """Go's strconv.FormatFloat(v, 'g', -1, 64), which cel-go uses for string(double)."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
-    digits, exp = _shortest(value)
-    sign = "-" if value < 0 else ""
-    # strconv ftoa.go: %e when exponent < -4 || exponent >= eprec, eprec = 6 for shortest
-    x = exp - 1
-    if x < -4 or x >= 6:
-        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{mant}e{'-' if x < 0 else '+'}{abs(x):02d}"
-    if exp <= 0:
-        return f"{sign}0.{'0' * -exp}{digits}"
-    if exp >= len(digits):
-        return f"{sign}{digits}{'0' * (exp - len(digits))}"
-    return f"{sign}{digits[:exp]}.{digits[exp:]}"
-
-
-def _shortest(value: float) -> tuple[str, int]:
-    """Shortest round-trip digits and decimal point position (digits * 10**(exp-len))."""
-    text = repr(abs(value))
-    mantissa, _, exponent = text.partition("e")
-    int_part, _, frac_part = mantissa.partition(".")
-    if frac_part == "0":
-        frac_part = ""
-    digits = (int_part + frac_part).lstrip("0")
-    lead_zeros = len(int_part + frac_part) - len((int_part + frac_part).lstrip("0"))
-    point = len(int_part) - lead_zeros + (int(exponent) if exponent else 0)
-    stripped = digits.rstrip("0")
-    return stripped or "0", point
-
-
 def to_display(value: Any) -> str:
     """The text cel-go's `%v` gives a value inside error messages."""
     if value is True:
@@ -306,7 +271,7 @@ def to_display(value: Any) -> str:
     if value is None:
         return "null"
     if type(value) is float:
-        return format_double(value)
+        return format_float(value)
     if isinstance(value, Duration):
         return format_duration(value.ns)
     return str(value)

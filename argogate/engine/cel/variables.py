@@ -4,14 +4,16 @@ Shared by ClusterPolicy `validate.cel` rules and the CEL policy kinds, as the
 apiserver shares one lazy accessor (admission/plugin/cel/composition.go). With
 `composited=True` failures read as the apiserver words them
 (`composited variable "x" fails to evaluate: ...`); entries that failed to
-compile carry their error text instead of a program.
+compile carry their error text instead of a program. `undefined_variable` is the
+declaration check both run at compile time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
+from argogate.engine.cel import ast
 from argogate.engine.cel.compiler import Program
 from argogate.engine.cel.errors import CelEvalError
 
@@ -56,3 +58,16 @@ class LazyVariables(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._programs)
+
+
+def undefined_variable(program: Program, names: Collection[str]) -> ast.Select | None:
+    """The first `variables.x` in `program` whose `x` is not in `names`, or None."""
+    for node in ast.walk(program.tree):
+        if (
+            isinstance(node, ast.Select)
+            and isinstance(node.operand, ast.Ident)
+            and node.operand.name == "variables"
+            and node.field not in names
+        ):
+            return node
+    return None

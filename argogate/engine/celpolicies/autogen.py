@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 # name -> (group, version, resource, kind, replacements)
@@ -97,8 +97,10 @@ def _replace(text: str, old: str, new: str) -> str:
         start = rest_at
 
 
-def validating_variants(spec: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(group name, rewritten spec) for each autogen variant of a ValidatingPolicy spec."""
+def _variants(
+    spec: Mapping[str, Any], rewrite: Callable[[dict[str, Any], str], dict[str, Any]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """(group name, `rewrite` of a copy of spec matching that group's controllers) per group."""
     match = spec.get("matchConstraints")
     if not can_autogen(match):
         return []
@@ -108,13 +110,23 @@ def validating_variants(spec: Mapping[str, Any]) -> list[tuple[str, dict[str, An
     for group, targets in _groups(spec).items():
         variant = copy.deepcopy(dict(spec))
         variant["matchConstraints"] = _match_constraints(targets, operations)
-        text = json.dumps(variant)
-        template = _TEMPLATE[group]
-        for root in ("object.", "oldObject."):
-            for part in ("spec", "metadata"):
-                text = _replace(text, root + part, f"{root}{template}.{part}")
-        out.append((group, json.loads(text)))
+        out.append((group, rewrite(variant, group)))
     return out
+
+
+def _validating_variant(variant: dict[str, Any], group: str) -> dict[str, Any]:
+    text = json.dumps(variant)
+    template = _TEMPLATE[group]
+    for root in ("object.", "oldObject."):
+        for part in ("spec", "metadata"):
+            text = _replace(text, root + part, f"{root}{template}.{part}")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def validating_variants(spec: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(group name, rewritten spec) for each autogen variant of a ValidatingPolicy spec."""
+    return _variants(spec, _validating_variant)
 
 
 def _convert_mutation_expression(expression: str, group: str) -> str:
@@ -149,23 +161,17 @@ def _convert_mutation_expression(expression: str, group: str) -> str:
     return wrapper + content[:end] + closing + content[end + 1 :]
 
 
+def _mutating_variant(variant: dict[str, Any], group: str) -> dict[str, Any]:
+    for cond in variant.get("matchConditions") or []:
+        if cond.get("expression"):
+            cond["expression"] = _convert_mutation_expression(str(cond["expression"]), group)
+    for mutation in variant.get("mutations") or []:
+        apply = mutation.get("applyConfiguration") or {}
+        if apply.get("expression"):
+            apply["expression"] = _convert_mutation_expression(str(apply["expression"]), group)
+    return variant
+
+
 def mutating_variants(spec: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(group name, rewritten spec) for each autogen variant of a MutatingPolicy spec."""
-    match = spec.get("matchConstraints")
-    if not can_autogen(match):
-        return []
-    assert match is not None
-    operations = match["resourceRules"][0].get("operations")
-    out = []
-    for group, targets in _groups(spec).items():
-        variant = copy.deepcopy(dict(spec))
-        variant["matchConstraints"] = _match_constraints(targets, operations)
-        for cond in variant.get("matchConditions") or []:
-            if cond.get("expression"):
-                cond["expression"] = _convert_mutation_expression(str(cond["expression"]), group)
-        for mutation in variant.get("mutations") or []:
-            apply = mutation.get("applyConfiguration") or {}
-            if apply.get("expression"):
-                apply["expression"] = _convert_mutation_expression(str(apply["expression"]), group)
-        out.append((group, variant))
-    return out
+    return _variants(spec, _mutating_variant)

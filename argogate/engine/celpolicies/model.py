@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from argogate.engine.cel import CelSyntaxError, Program, compile
-from argogate.engine.cel import ast as cel_ast
+from argogate.engine.cel.variables import undefined_variable
 from argogate.model.result import Origin
 
 Path = tuple[str | int, ...]
@@ -66,17 +66,11 @@ def compile_expr(
         program = compile(expression, declarations)
     except CelSyntaxError as e:
         raise CelPolicyError(path, f"invalid CEL expression {expression.strip()!r}: {e}") from None
-    if variables is not None:
-        for node in cel_ast.walk(program.tree):
-            if (
-                isinstance(node, cel_ast.Select)
-                and isinstance(node.operand, cel_ast.Ident)
-                and node.operand.name == "variables"
-                and node.field not in variables
-            ):
-                raise CelPolicyError(
-                    path, f"invalid CEL expression {expression.strip()!r}: undefined field '{node.field}'"
-                )
+    undefined = None if variables is None else undefined_variable(program, variables)
+    if undefined is not None:
+        raise CelPolicyError(
+            path, f"invalid CEL expression {expression.strip()!r}: undefined field '{undefined.field}'"
+        )
     return program
 
 

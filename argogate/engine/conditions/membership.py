@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from argogate.engine import wildcards as wildcard
+from argogate.engine.gofmt import go_sprint
 from argogate.engine.jmes.functions._units import parse_quantity
-from argogate.engine.jmes.gofmt import go_sprint
 from argogate.engine.units import parse_duration
 
 Operator = Callable[[Any, Any], bool]

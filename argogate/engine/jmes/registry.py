@@ -27,10 +27,10 @@ from jmespath import exceptions, visitor
 from jmespath.functions import Functions  # type: ignore[import-untyped]
 from jmespath.parser import ParsedResult  # type: ignore[import-untyped]
 
+from argogate.engine.gofmt import go_json
 from argogate.engine.jmes.errors import JMESError, NotFoundError
 from argogate.engine.jmes.functions import arithmetic, encoding, images, misc, semver, strings, time
 from argogate.engine.jmes.functions._common import FunctionEntry, signature
-from argogate.engine.jmes.gofmt import go_json
 
 FUNCTIONS: tuple[FunctionEntry, ...] = (
     *strings.ENTRIES,

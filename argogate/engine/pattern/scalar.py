@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from argogate.engine import units, wildcards
-from argogate.engine.messages import go_float_e
+from argogate.engine.gofmt import format_float
 
 
 class Op(enum.Enum):
@@ -67,10 +67,7 @@ def go_duration(s: str) -> int | None:
     """`time.ParseDuration` in integer nanoseconds, or None."""
     if not s or s != s.strip() or not all(c.isascii() or c in "µμ" for c in s):
         return None
-    seconds = units.parse_duration(s)
-    if seconds is None:
-        return None
-    return math.trunc(seconds * 10**9)
+    return units.parse_duration_ns(s)
 
 
 @lru_cache(maxsize=16384)
@@ -161,7 +158,7 @@ def _compare_string(value: Any, operand: str, op: Op) -> bool:
     elif isinstance(value, int):
         text = str(value)
     elif isinstance(value, float):
-        text = go_float_e(value)  # strconv.FormatFloat(v, 'E', -1, 64)
+        text = format_float(value, "E")
     else:
         return False
     matched = wildcards.match(operand, text)

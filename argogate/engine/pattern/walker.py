@@ -26,7 +26,9 @@ from typing import Any
 
 from argogate.engine import wildcards
 from argogate.engine.anchors import Anchor, AnchorKind, parse
-from argogate.engine.messages import go_type, go_value, render_path
+from argogate.engine.gofmt import go_type, go_value
+from argogate.engine.identity import identity_memo
+from argogate.engine.messages import render_path
 from argogate.engine.pattern.scalar import validate_value
 
 Path = tuple[str | int, ...]
@@ -129,19 +131,7 @@ def _build_plan(pattern: dict[str, Any]) -> _Plan:
     )
 
 
-_PLANS: dict[int, tuple[dict[str, Any], _Plan]] = {}
-_MAX_PLANS = 4096
-
-
-def _plan(pattern: dict[str, Any]) -> _Plan:
-    hit = _PLANS.get(id(pattern))
-    if hit is not None and hit[0] is pattern:
-        return hit[1]
-    plan = _build_plan(pattern)
-    if len(_PLANS) >= _MAX_PLANS:
-        _PLANS.clear()
-    _PLANS[id(pattern)] = (pattern, plan)  # holding the pattern keeps its id unique
-    return plan
+_plan = identity_memo(4096)(_build_plan)
 
 
 class _Walker:

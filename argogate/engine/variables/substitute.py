@@ -20,7 +20,8 @@ from typing import Any
 
 from argogate.engine import jmes
 from argogate.engine.context import Context
-from argogate.engine.jmes.gofmt import go_json
+from argogate.engine.gofmt import go_json
+from argogate.engine.identity import identity_memo
 
 Path = tuple[str | int, ...]
 
@@ -264,23 +265,14 @@ def _scan(doc: Any) -> bool:
 
 
 # Policy documents are substituted once per resource but rarely hold a variable: remember,
-# per document object, whether it has anything to substitute. The entry keeps the document
-# alive, so its id cannot be reused while cached; policies are never edited in place.
-_MARKERS: dict[int, tuple[Any, bool]] = {}
-_MARKERS_MAX = 8192
+# per document object, whether it has anything to substitute.
+_scan_document = identity_memo(8192)(_scan)
 
 
 def _has_markers(doc: Any) -> bool:
     if not isinstance(doc, (dict, list)):
         return isinstance(doc, str) and ("{{" in doc or "$(" in doc)
-    hit = _MARKERS.get(id(doc))
-    if hit is not None and hit[0] is doc:
-        return hit[1]
-    found = _scan(doc)
-    if len(_MARKERS) >= _MARKERS_MAX:
-        _MARKERS.clear()
-    _MARKERS[id(doc)] = (doc, found)
-    return found
+    return _scan_document(doc)
 
 
 def substitute_all(document: Any, ctx: Context, *, path: Path = ()) -> Any:

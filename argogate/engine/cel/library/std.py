@@ -23,12 +23,12 @@ from argogate.engine.cel.values import (
     Duration,
     Timestamp,
     UInt,
-    format_double,
     format_duration,
     no_such_overload,
     type_name,
     type_of,
 )
+from argogate.engine.gofmt import format_float
 
 
 @cel_function("size", glob=True, member=True, note="length of a string (code points), bytes, list or map")
@@ -149,7 +149,7 @@ def to_string(value: Any) -> str:
     if t is int or t is UInt:
         return str(int(value))
     if t is float:
-        return format_double(value)
+        return format_float(value)
     if t is bytes:
         try:
             return value.decode("utf-8")  # type: ignore[no-any-return]

@@ -13,7 +13,8 @@ from typing import Any
 from argogate.engine.cel.errors import CelEvalError
 from argogate.engine.cel.library import cel_function
 from argogate.engine.cel.library.lists import list_index_of, list_last_index_of
-from argogate.engine.cel.values import Duration, Timestamp, UInt, format_double, no_such_overload
+from argogate.engine.cel.values import Duration, Timestamp, UInt, no_such_overload
+from argogate.engine.gofmt import format_float
 
 
 def _str(*values: Any) -> None:
@@ -159,7 +160,7 @@ def _format_arg(value: Any) -> str:
     if type(value) is str:
         return value
     if type(value) is float:
-        return format_double(value)
+        return format_float(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_format_arg(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -16,18 +16,8 @@ from argogate.engine.cel.errors import CelEvalError
 from argogate.engine.cel.library import cel_function
 from argogate.engine.cel.operators import check_timestamp
 from argogate.engine.cel.values import INT_MAX, INT_MIN, Duration, Timestamp, no_such_overload
+from argogate.engine.units import duration_parts
 
-_UNITS = {
-    "ns": 1,
-    "us": 10**3,
-    "µs": 10**3,
-    "μs": 10**3,
-    "ms": 10**6,
-    "s": 10**9,
-    "m": 60 * 10**9,
-    "h": 3600 * 10**9,
-}
-_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
 )
@@ -43,21 +33,16 @@ def parse_duration(text: str) -> int:
         s = s[1:]
     if s == "0":
         return 0
-    pos = 0
-    total = 0
-    if not s:
+    parts = duration_parts(s)
+    if not parts:
         raise CelEvalError(f'time: invalid duration "{text}"')
-    while pos < len(s):
-        m = _PART.match(s, pos)
-        if m is None:
-            raise CelEvalError(f'time: invalid duration "{text}"')
-        number, unit = m.groups()
+    # not units.parse_duration (exact seconds): time.ParseDuration truncates each part to whole ns
+    total = 0
+    for number, scale in parts:
         whole, _, frac = number.partition(".")
-        scale = _UNITS[unit]
         total += int(whole or "0") * scale
         if frac:
             total += int(frac) * scale // 10 ** len(frac)
-        pos = m.end()
     total *= sign
     if not INT_MIN <= total <= INT_MAX:
         raise CelEvalError(f'time: invalid duration "{text}"')

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 from jmespath import functions as _jp_functions  # type: ignore[import-untyped]
 
+from argogate.engine.gofmt import go_float
 from argogate.engine.jmes.errors import JMESError
-from argogate.engine.jmes.gofmt import go_float
 
 F = TypeVar("F", bound=Callable[..., Any])
 

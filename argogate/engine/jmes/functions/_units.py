@@ -9,21 +9,18 @@ scale (`inf.Dec` scale), because Kyverno rounds the quotient down to it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
-from argogate.engine.units import parse_duration
+from argogate.engine.units import (
+    BINARY_EXPONENTS,
+    BINARY_SI,
+    DECIMAL_EXPONENTS,
+    DECIMAL_SI,
+    split_quantity,
+)
 
-DECIMAL_SI = "DecimalSI"
-BINARY_SI = "BinarySI"
-DECIMAL_EXPONENT = "DecimalExponent"
-
-_QUANTITY = re.compile(r"^([+-]?)(\d*)(?:\.(\d*))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$")
-_BIN_EXP = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-_DEC_EXP = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_DEC_SUFFIX = {v: k for k, v in _DEC_EXP.items()}
+_DEC_SUFFIX = {v: k for k, v in DECIMAL_EXPONENTS.items()}
 _NANO = Fraction(1, 10**9)
 _MAX = Fraction(2**63 - 1)
 
@@ -47,26 +44,21 @@ def _ceil_nano(v: Fraction) -> Fraction:
 
 
 def parse_quantity(s: str) -> Quantity | None:
-    """`resource.ParseQuantity`: None when `s` is not a quantity."""
-    m = _QUANTITY.match(s)
-    if not m or s == "":
+    """`resource.ParseQuantity`: None when `s` is not a quantity.
+
+    Not `units.parse_quantity`: Kyverno's arithmetic prints the result, so it needs the
+    format and scale, and the value rounded and capped as quantity.go stores it.
+    """
+    literal = split_quantity(s)
+    if literal is None:
         return None
-    sign, num, denom, suffix = m.group(1), m.group(2), m.group(3), m.group(4) or ""
-    denom = denom or ""
-    if not num and not denom:
-        return None
-    digits = Fraction(Decimal((num or "0") + "." + (denom or "0")))
-    if suffix in _BIN_EXP:
-        fmt, exponent, base = BINARY_SI, _BIN_EXP[suffix], 2
-    elif suffix in _DEC_EXP:
-        fmt, exponent, base = DECIMAL_SI, _DEC_EXP[suffix], 10
-    else:
-        fmt, exponent, base = DECIMAL_EXPONENT, int(suffix[1:]), 10
-    value = digits * (Fraction(2) ** exponent if base == 2 else Fraction(10) ** exponent)
-    num_digits = num.lstrip("0")
+    value = literal.magnitude
+    num_digits = literal.whole.lstrip("0")
+    denom = literal.fraction
+    exponent = literal.exponent
     # quantity.go: int64 fast path keeps the literal scale, the inf.Dec path rounds up to nano
     fast = False
-    if base == 10:
+    if literal.format != BINARY_SI:
         scale_exp = exponent - len(denom)
         fast = 18 - (len(num_digits) + len(denom)) >= 0 and scale_exp >= -9
         scale = -scale_exp
@@ -79,9 +71,9 @@ def parse_quantity(s: str) -> Quantity | None:
             scale = 9
         if value > _MAX:
             value = _MAX
-    if sign == "-":
+    if literal.sign == "-":
         value = -value
-    return Quantity(value, fmt, scale)
+    return Quantity(value, literal.format, scale)
 
 
 def _decimal_parts(value: Fraction) -> tuple[int, int]:
@@ -110,7 +102,7 @@ def canonical(value: Fraction, fmt: str) -> str:
             while mant % 1024 == 0:
                 mant //= 1024
                 exp += 10
-            suffix = {0: ""} | {v: k for k, v in _BIN_EXP.items()}
+            suffix = {0: ""} | {v: k for k, v in BINARY_EXPONENTS.items()}
             return f"{mant}{suffix.get(exp, '')}"
     mant, exp = _decimal_parts(value)
     while exp % 3 != 0:
@@ -127,15 +119,6 @@ def round_down(value: Fraction, scale: int) -> Fraction:
     n = value / unit
     q = abs(n.numerator) // n.denominator
     return (q if n >= 0 else -q) * unit
-
-
-def parse_duration_ns(s: str) -> int | None:
-    """`time.ParseDuration` in nanoseconds, or None."""
-    seconds = parse_duration(s)
-    if seconds is None:
-        return None
-    ns = seconds * 10**9
-    return int(ns)
 
 
 def _frac(v: int, prec: int) -> tuple[str, int]:

@@ -17,6 +17,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
+from argogate.engine.gofmt import go_float
 from argogate.engine.jmes.errors import JMESError
 from argogate.engine.jmes.functions._common import (
     FunctionEntry,
@@ -31,11 +32,10 @@ from argogate.engine.jmes.functions._units import (
     canonical,
     go_duration,
     go_seconds,
-    parse_duration_ns,
     parse_quantity,
     round_down,
 )
-from argogate.engine.jmes.gofmt import go_float
+from argogate.engine.units import parse_duration_ns
 
 ANY: dict[str, list[str]] = {"types": []}
 N = {"types": ["number"]}

@@ -6,7 +6,8 @@ from argogate.engine.jmes.errors import JMESError
 from argogate.engine.jmes.functions import _gotime
 from argogate.engine.jmes.functions._common import FunctionEntry, signature
 from argogate.engine.jmes.functions._gotime import GoTime, TimeParseError, parse_layout, parse_rfc3339
-from argogate.engine.jmes.functions._units import go_duration, parse_duration_ns
+from argogate.engine.jmes.functions._units import go_duration
+from argogate.engine.units import parse_duration_ns
 
 S = {"types": ["string"]}
 
