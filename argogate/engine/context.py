@@ -14,11 +14,14 @@ from typing import Any
 
 
 class Context:
-    __slots__ = ("_data", "_stack")
+    __slots__ = ("_data", "_stack", "provided")
 
     def __init__(self, data: dict[str, Any] | None = None) -> None:
         self._data: dict[str, Any] = dict(data or {})
         self._stack: list[dict[str, Any]] = []
+        # names the values file set for the current rule: context entries of those names are not
+        # loaded (the Kyverno CLI's store-backed loader), also inside foreach
+        self.provided: frozenset[str] = frozenset()
 
     @property
     def data(self) -> dict[str, Any]:
@@ -71,4 +74,5 @@ class Context:
     def copy(self) -> Context:
         c = Context()
         c._data = self._data
+        c.provided = self.provided
         return c

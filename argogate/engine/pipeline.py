@@ -255,6 +255,7 @@ class Engine:
                 ctx.set(str(key), value)
             # a value `saMap.data.x` provides the context entry `saMap`
             provided = {str(k).split(".")[0] for k in rule_values}
+            ctx.provided = frozenset(provided)
             env = RuleEnv(ctx, lookup, kinds, provided)
             try:
                 load_entries(rule.raw.get("context") or [], ctx, lookup, kinds, provided)
@@ -273,6 +274,7 @@ class Engine:
             return handler(rule, run.resource, env, run)
         finally:
             ctx.restore()
+            ctx.provided = frozenset()
 
     def _result(
         self,

@@ -162,6 +162,8 @@ def _load_context(entries: list[dict[str, Any]], ctx: Context) -> str | None:
     """Load foreach `context` entries; only `variable` entries need no cluster or registry."""
     for entry in entries:
         name = entry.get("name", "")
+        if name in ctx.provided:
+            continue  # set by the values file, as the Kyverno CLI's loader does
         if not isinstance(entry.get("variable"), dict):
             kinds = [k for k in entry if k != "name"]
             return f"context entry {name} of type {kinds[0] if kinds else 'unknown'} is not supported in foreach at render time"

@@ -354,3 +354,48 @@ def test_mutate_existing_is_skipped() -> None:
 def test_empty_mutate_is_error() -> None:
     out = mutate_rule({"name": "r", "mutate": {}}, POD, _ctx(POD))
     assert (out.status, out.message) == ("error", "empty mutate rule")
+
+
+def test_foreach_context_entry_set_by_the_values_file_is_not_loaded() -> None:
+    # The Kyverno CLI answers an imageRegistry entry from the values file; without the value it is an error.
+    from argogate.engine.context import Context
+    from argogate.engine.mutate.rule import mutate_rule
+
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "c", "image": "busybox:1.28"}]},
+    }
+    rule = {
+        "name": "resolve",
+        "mutate": {
+            "foreach": [
+                {
+                    "list": "request.object.spec.containers",
+                    "context": [
+                        {
+                            "name": "resolved",
+                            "imageRegistry": {
+                                "reference": "{{ element.image }}",
+                                "jmesPath": "resolvedImage",
+                            },
+                        }
+                    ],
+                    "patchStrategicMerge": {
+                        "spec": {"containers": [{"name": "{{ element.name }}", "image": "{{ resolved }}"}]}
+                    },
+                }
+            ]
+        },
+    }
+    ctx = Context(
+        {"request": {"object": pod, "operation": "CREATE"}, "resolved": "busybox@sha256:" + "a" * 64}
+    )
+    ctx.provided = frozenset({"resolved"})
+    out = mutate_rule(rule, pod, ctx)
+    assert out.status == "pass"
+    assert out.patched["spec"]["containers"][0]["image"] == "busybox@sha256:" + "a" * 64
+
+    ctx.provided = frozenset()
+    assert mutate_rule(rule, pod, ctx).status == "error"
