@@ -44,7 +44,7 @@ class QuantityLiteral(NamedTuple):
 
 def split_quantity(s: str) -> QuantityLiteral | None:
     """The parts of `resource.ParseQuantity`'s grammar, or None when `s` is not a quantity."""
-    m = _QUANTITY.match(s)
+    m = _QUANTITY.fullmatch(s)  # `$` alone would let a trailing newline through
     if not m or s == "":
         return None
     sign, whole, fraction, suffix = m.group(1), m.group(2), m.group(3) or "", m.group(4) or ""

@@ -84,3 +84,11 @@ def test_blank_strings_are_not_durations() -> None:
 
     assert parse_duration(" ") is None
     assert parse_duration("\t") is None
+
+
+def test_a_trailing_newline_is_not_a_quantity() -> None:
+    from argogate.engine.jmes.functions._units import parse_quantity as arithmetic_quantity
+    from argogate.engine.units import split_quantity
+
+    assert split_quantity("1\n") is None
+    assert arithmetic_quantity("1\n") is None
