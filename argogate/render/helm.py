@@ -154,12 +154,13 @@ def missing_dependencies(chart: Path) -> list[str]:
 def parse_output(out: str, app: AppSpec, chart: Path) -> list[RenderedObject]:
     values_note = ", ".join(app.helm.value_files) or "values.yaml"
     seen: dict[str, int] = {}
+    starts: dict[str, list[int] | None] = {}  # each template is read once, not once per document
     objects: list[RenderedObject] = []
     for chunk in split_documents(out):
         repo_file = _source_file(chunk.source, app)
         index = seen.get(chunk.source or "", 0)
         seen[chunk.source or ""] = index + 1
-        line = _template_line(chart, chunk.source, index)
+        line = _template_line(chart, chunk.source, index, starts)
         # the file already names the template; the detail adds what it was rendered with
         detail = f"helm template, values: {values_note}"
         for data in parse_objects(chunk, where=repo_file):
@@ -175,14 +176,19 @@ def _source_file(source: str | None, app: AppSpec) -> str:
     return rest if app.path in ("", ".") else f"{app.path.rstrip('/')}/{rest}"
 
 
-def _template_line(chart: Path, source: str | None, index: int) -> int | None:
+def _template_line(
+    chart: Path, source: str | None, index: int, cache: dict[str, list[int] | None]
+) -> int | None:
     """Start line of the index-th document of the template, when the template file is in the tree."""
     if not source or "/" not in source:
         return None
-    f = chart / source.split("/", 1)[1]
-    if not f.is_file():
+    if source not in cache:
+        f = chart / source.split("/", 1)[1]
+        text = f.read_text(encoding="utf-8", errors="replace") if f.is_file() else None
+        cache[source] = None if text is None else [c.line for c in split_documents(text)]
+    starts = cache[source]
+    if starts is None:
         return None
-    starts = [c.line for c in split_documents(f.read_text(encoding="utf-8", errors="replace"))]
     if len(starts) == 1:
         return 1
     return starts[index] if index < len(starts) else None
