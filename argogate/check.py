@@ -28,28 +28,15 @@ if TYPE_CHECKING:
     from argogate.render.context import RenderContext
 
 
-def _namespaced(obj: dict[str, Any], namespace: str | None) -> dict[str, Any]:
-    """Objects without a namespace go to the app's destination namespace, as Argo CD applies them."""
-    from argogate.engine.match import CLUSTER_SCOPED_KINDS
-
-    md = obj.get("metadata")
-    if (
-        namespace
-        and isinstance(md, dict)
-        and not md.get("namespace")
-        and obj.get("kind") not in CLUSTER_SCOPED_KINDS
-    ):
-        return {**obj, "metadata": {**md, "namespace": namespace}}
-    return obj
-
-
 def evaluate_app(
     rendered: RenderedApp, policies: Any, *, fail_on: str = "enforce", values: Any = None, image_verifier: Any = None
 ) -> AppResult:
     """`values` (an engine `Values`) supplies what the repository cannot: e.g. live Namespace labels."""
-    from argogate.engine.pipeline import Engine
+    from argogate.engine.pipeline import Engine, default_namespace
 
-    objects = [_namespaced(o.data, rendered.destination_namespace) for o in rendered.objects]
+    # objects without a namespace go to the destination namespace, as Argo CD applies them
+    namespace = rendered.destination_namespace or "default"
+    objects = [default_namespace(o.data, namespace) for o in rendered.objects]
     origins: list[Origin | None] = [o.origin for o in rendered.objects]
     engine = Engine(
         policies.policies,

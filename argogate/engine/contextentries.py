@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from argogate.engine.api import ResourceLookup
+from argogate.engine.celpolicies.kinds import resource_for_kind
 from argogate.engine.context import Context
 from argogate.engine.match import check_selector
 
@@ -35,21 +36,12 @@ def _query(expr: str, data: Any) -> Any:
     return jmes.search(expr, data)
 
 
-def _plural(kind: str) -> str:
-    k = kind.lower()
-    if k.endswith(("s", "x", "ch", "sh")):
-        return k + "es"
-    if k.endswith("y") and k[-2:-1] not in "aeiou":
-        return k[:-1] + "ies"
-    return k + "s"
-
-
 _URL = re.compile(r"^/(?:api/(?P<core>v1)|apis/(?P<group>[^/]+)/(?P<version>[^/]+))(?:/namespaces/(?P<ns>[^/]+))?/(?P<plural>[^/]+)(?:/(?P<name>[^/]+))?/?$")
 
 
 def _kind_for(plural: str, lookup_kinds: list[str]) -> str | None:
     for kind in lookup_kinds:
-        if _plural(kind) == plural or kind.lower() == plural:
+        if resource_for_kind(kind) == plural or kind.lower() == plural:
             return kind
     return None
 

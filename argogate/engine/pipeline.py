@@ -10,7 +10,6 @@ checkpoint -> values and context entries -> preconditions -> handler -> restore.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,12 +53,13 @@ class PolicyRun:
     image_verifier: ImageVerifier | None = None  # verifyImages: the registry adapter, if any
 
 
-def default_namespace(resource: dict[str, Any]) -> dict[str, Any]:
-    """Namespaced objects without a namespace land in `default`, as `kubectl apply` and the Kyverno CLI do."""
+def default_namespace(resource: dict[str, Any], namespace: str = "default") -> dict[str, Any]:
+    """Namespaced objects without a namespace land in `namespace`: `default`, as `kubectl apply` and the
+    Kyverno CLI do, or an app's destination namespace, as Argo CD applies them."""
     md = resource.get("metadata")
     if isinstance(md, dict) and not md.get("namespace") and resource.get("kind") not in CLUSTER_SCOPED_KINDS:
         resource = dict(resource)
-        resource["metadata"] = {**md, "namespace": "default"}
+        resource["metadata"] = {**md, "namespace": namespace}
     return resource
 
 
@@ -364,7 +364,3 @@ class _ResourceMemo:
                 failure_action(policy, rule, ns, self.namespace_labels).lower() == "enforce"
             )
         return found
-
-
-def deep_copy(obj: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(obj)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from argogate.engine.cel import CelEvalError
-from argogate.engine.celpolicies.kinds import gvr_of, split_api_version
+from argogate.engine.celpolicies.kinds import gvr_of
+from argogate.engine.match import split_api_version
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from argogate.engine.match import CLUSTER_SCOPED_KINDS
+from argogate.engine.match import CLUSTER_SCOPED_KINDS, split_api_version
 
 _IRREGULAR = {
     "Endpoints": "endpoints",
@@ -36,11 +36,6 @@ class GVR(NamedTuple):
     @property
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
-
-
-def split_api_version(api_version: str) -> tuple[str, str]:
-    group, sep, version = api_version.rpartition("/")
-    return (group, version) if sep else ("", api_version)
 
 
 def resource_for_kind(kind: str) -> str:

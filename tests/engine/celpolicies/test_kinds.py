@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from argogate.engine.celpolicies.kinds import GVR, gvr_of, resource_for_kind, split_api_version
+from argogate.engine.celpolicies.kinds import GVR, gvr_of, resource_for_kind
+from argogate.engine.match import split_api_version
 
 
 @pytest.mark.parametrize(
