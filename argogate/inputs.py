@@ -7,6 +7,7 @@ ConfigError naming the file and line.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,22 @@ from argogate.yamlio import expand_paths, load_file
 
 
 def load_resources(paths: list[str]) -> tuple[list[dict[str, Any]], list[Origin]]:
-    resources: list[dict[str, Any]] = []
-    origins: list[Origin] = []
+    return load_resource_files(resource_files(paths))
+
+
+def resource_files(paths: list[str]) -> list[Path]:
+    """The files `load_resources(paths)` reads, in its order."""
     for p in paths:
         if not Path(p).exists():
             raise ResourceLoadError(f"resource path does not exist: {p}")
-    for f in expand_paths(paths):
+    return list(expand_paths(paths))
+
+
+def load_resource_files(files: Iterable[Path]) -> tuple[list[dict[str, Any]], list[Origin]]:
+    """Every Kubernetes object in `files`, with where each starts."""
+    resources: list[dict[str, Any]] = []
+    origins: list[Origin] = []
+    for f in files:
         try:
             docs = load_file(f)
         except ArgogateError as exc:

@@ -80,65 +80,63 @@ def apply_cmd(
     `context:`) or a plain resource file; its objects answer apiCall/configMap
     lookups and the CEL `resource.Get`/`List`, its images `image.GetMetadata`.
     """
+    from argogate import applyparts, shard
     from argogate.engine.api import InMemoryLookup
     from argogate.engine.pipeline import Engine
-    from argogate.inputs import load_context, load_resources, load_userinfo, load_values
+    from argogate.inputs import load_context, load_resource_files, load_userinfo, load_values, resource_files
     from argogate.model.result import Report
     from argogate.policies import load_policies
     from argogate.reporters.policyreport import write_policy_report
-    from argogate.yamlio import dump_stream
 
     loaded = load_policies(list(policies), list(exceptions))
     for where, kind in loaded.unsupported:
         click.echo(f"warning: {where}: {kind} is not a policy kind this command evaluates; ignored", err=True)
     if not loaded.any:
         raise UsageError("no policies found in " + ", ".join(policies), hint="pass ClusterPolicy/Policy files or directories")
-    objects, origins = load_resources(list(resources))
-    lookup_objects = list(objects)
+    files = resource_files(list(resources))
     cel_context = load_context(context_file) if context_file else None
-    if cel_context is not None:
-        lookup_objects.extend(cel_context.resources)
     engine = Engine(
         loaded.policies,
         loaded.exceptions,
         values=load_values(values_file),
         admission=load_userinfo(userinfo),
-        lookup=InMemoryLookup(lookup_objects) if context_file else None,
         image_verifier=build_verifier(**registry),
         cel=loaded.cel,
         cel_context=cel_context,
     )
+    # a context file's objects answer lookups for every resource: not split
+    streamed = output in (None, "json") and not preview and not report_json and cel_context is None
+    shares = shard.plan(files, engine) if streamed else None
+    if shares is not None:
+        # large input: each worker parses, evaluates and renders its share (`argogate.shard`)
+        if output == "json":
+            return applyparts.write_json(shard.run(shares, engine, applyparts.json_part), sys.stdout, name="argogate-resources", fail_on_audit=audit_fails)
+        parts = shard.run(shares, engine, applyparts.manifests_part)
+        return applyparts.write_manifests(parts, sys.stdout, sys.stderr, fail_on_audit=audit_fails)
+    objects, origins = load_resource_files(files)
+    if cel_context is not None:
+        # the resources answer lookups too, before the context file's objects
+        engine.lookup = InMemoryLookup([*objects, *cel_context.resources])
     ev = engine.evaluate(objects, origins)
     report = Report(ev.results)
     if report_json:
         with Path(report_json).open("w", encoding="utf-8") as fh:
             write_policy_report(report, fh)
-    if output or preview:
-        from argogate.model.run import single_run
+    from argogate.model.run import single_run
 
-        run = single_run(report)
-        run.apps[0].objects, run.apps[0].generated, run.apps[0].originals = ev.resources, ev.generated, objects
+    run = single_run(report)
+    run.apps[0].objects, run.apps[0].generated, run.apps[0].originals = ev.resources, ev.generated, objects
     if preview:
         click.echo(reporters.get("preview")(run), err=True, nl=False)
+    if output is None:
+        return applyparts.write_manifests([applyparts.manifests_part(ev)], sys.stdout, sys.stderr, fail_on_audit=audit_fails)
     if output == "json" and not preview:
         # streamed entry by entry, with the objects let go first: at 10,000 resources the
         # report is ~45 MB of JSON, and building it in one piece tripled peak memory
         from argogate.reporters.policyreport import write_json
 
-        del ev.resources[:], objects[:], lookup_objects[:]
+        del ev.resources[:], objects[:]
         write_json(run, sys.stdout)
-    elif output:
-        sys.stdout.write(reporters.get(output)(run))
     else:
-        sys.stdout.write(dump_stream(ev.resources + ev.generated))
-        blocking = report.blocking
-        for r in report.results:
-            if r.status.value in ("fail", "error", "warn"):
-                click.echo(f"{r.status.value.upper()}: [{r.policy}/{r.rule}] {r.resource.display()}: {r.message}", err=True)
-        s = report.summary()
-        click.echo(
-            f"pass: {s['pass']}, fail: {s['fail']} ({len(blocking)} blocking), warn: {s['warn']}, "
-            f"error: {s['error']}, skip: {s['skip']}",
-            err=True,
-        )
+        sys.stdout.write(reporters.get(output)(run))
     return report.exit_code(fail_on_audit=audit_fails)

@@ -32,8 +32,15 @@ def jobs_for(n_resources: int) -> int:
     """How many worker processes to use for `n_resources` (1: evaluate in this process)."""
     if n_resources < MIN_RESOURCES:
         return 1
+    return workers()
+
+
+def workers() -> int:
+    """How many worker processes this process may fork (1: none): the cores, capped by
+    `ARGOGATE_JOBS`, and 1 where forking is unsafe or unavailable."""
     configured = os.environ.get("ARGOGATE_JOBS", "").strip()
-    cores = os.cpu_count() or 1
+    # the cores this process may run on (a container's cpuset), not the machine's
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     jobs = int(configured) if configured.isdigit() else cores
     jobs = min(jobs, cores)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():

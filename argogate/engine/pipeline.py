@@ -79,6 +79,15 @@ def failure_action(policy: Policy, rule: Rule, namespace: str, ns_labels: dict[s
     return action
 
 
+def _mentions(node: Any, key: str) -> bool:
+    """Whether `key` is a mapping key anywhere under `node`."""
+    if isinstance(node, dict):
+        return key in node or any(_mentions(v, key) for v in node.values())
+    if isinstance(node, list):
+        return any(_mentions(v, key) for v in node)
+    return False
+
+
 class Engine:
     """Evaluate policies on resources. Pure: every outside answer comes through `lookup`."""
 
@@ -115,10 +124,48 @@ class Engine:
             for p in self.policies
         ]
 
-    def evaluate(self, resources: list[dict[str, Any]], origins: Sequence[Origin | None] | None = None) -> Evaluation:
+    def lookup_kinds(self) -> frozenset[str] | None:
+        """The kinds of input objects this evaluation may look up besides the resource itself; None: any.
+
+        Every resource meets its Namespace (labels for namespaceSelector); verifyImages reads pull
+        Secrets; a `configMap` context entry reads ConfigMaps. An apiCall, a generate clone, a
+        mutate of existing targets or a CEL policy may read anything. Lets a caller that splits
+        the input (`argogate.shard`) hand each part only the objects that matter.
+        """
+        if self.lookup is not None or self.cel:
+            return None
+        kinds = {"Namespace"}
+        for policy in self.policies:
+            for rule in policy.rules:
+                raw = rule.raw
+                if _mentions(raw, "apiCall") or _mentions(raw.get("mutate"), "targets"):
+                    return None
+                generate = raw.get("generate")
+                if isinstance(generate, dict) and ("clone" in generate or "cloneList" in generate):
+                    return None
+                if _mentions(raw, "configMap"):
+                    kinds.add("ConfigMap")
+                if "verifyImages" in raw:
+                    kinds.add("Secret")
+        return frozenset(kinds)
+
+    def evaluate(
+        self,
+        resources: list[dict[str, Any]],
+        origins: Sequence[Origin | None] | None = None,
+        *,
+        lookup_objects: Sequence[dict[str, Any]] | None = None,
+        kinds: Sequence[str] | None = None,
+        jobs: int | None = None,
+    ) -> Evaluation:
+        """Evaluate `resources`; lookups go to `self.lookup`, else to `lookup_objects` (default: the
+        resources). `kinds` lists every kind in the whole input (default: the resources'); `jobs`
+        caps the worker processes (default: `parallel.jobs_for`)."""
         resources = [default_namespace(r) for r in resources]
-        lookup = self.lookup or InMemoryLookup(resources)
-        kinds = sorted({str(r.get("kind")) for r in resources if r.get("kind")})
+        lookup = self.lookup or InMemoryLookup(resources if lookup_objects is None else [default_namespace(r) for r in lookup_objects])
+        if kinds is None:
+            kinds = [str(r.get("kind")) for r in resources if r.get("kind")]
+        kinds = sorted(set(kinds))
 
         def evaluate_range(start: int, stop: int) -> Evaluation:
             part = Evaluation()
@@ -137,8 +184,8 @@ class Engine:
                 part.results.extend(results)
             return part
 
-        jobs = parallel.jobs_for(len(resources))
-        if jobs == 1:
+        jobs = parallel.jobs_for(len(resources)) if jobs is None else min(jobs, parallel.jobs_for(len(resources)))
+        if jobs <= 1:
             return evaluate_range(0, len(resources))
 
         def in_worker(start: int, stop: int) -> Evaluation:

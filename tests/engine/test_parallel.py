@@ -28,7 +28,7 @@ def test_ranges(n: int, parts: int, expected: list[tuple[int, int]]) -> None:
 
 
 def test_jobs_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     monkeypatch.delenv("ARGOGATE_JOBS", raising=False)
     assert parallel.jobs_for(parallel.MIN_RESOURCES - 1) == 1
     assert parallel.jobs_for(parallel.MIN_RESOURCES) == 4
@@ -41,7 +41,7 @@ def test_jobs_for(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_no_fork_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     monkeypatch.delenv("ARGOGATE_JOBS", raising=False)
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
     assert parallel.jobs_for(10 * parallel.MIN_RESOURCES) == 1
