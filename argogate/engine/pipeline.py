@@ -10,7 +10,7 @@ checkpoint -> values and context entries -> preconditions -> handler -> restore.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +123,28 @@ class Engine:
             ]
             for p in self.policies
         ]
+        # per policy, the kinds any of its rules can match (None: any kind)
+        self._policy_kinds: list[frozenset[str] | None] = []
+        for plan in self._plans:
+            kinds_: set[str] = set()
+            for _, _, k, _ in plan:
+                if k is None:
+                    self._policy_kinds.append(None)
+                    break
+                kinds_.update(k)
+            else:
+                self._policy_kinds.append(frozenset(kinds_))
+        # what every result and every context repeats, computed once: policy properties read
+        # annotations, and the request's user parts are the same for every resource
+        self._facts = {id(p): _PolicyFacts.of(p) for p in self.policies}
+        self._user = _UserFacts.of(self.admission)
+        # a rule without failure-action overrides enforces or not whatever the resource
+        self._static_enforce = {
+            id(rule): failure_action(p, rule, "", {}).lower() == "enforce"
+            for p in self.policies
+            for rule in p.rules
+            if not (rule.validate.get("failureActionOverrides") or p.spec.get("validationFailureActionOverrides"))
+        }
 
     def lookup_kinds(self) -> frozenset[str] | None:
         """The kinds of input objects this evaluation may look up besides the resource itself; None: any.
@@ -225,9 +247,8 @@ class Engine:
         ns_labels, ns_obj = self._namespace(resource, lookup)
         name = str((resource.get("metadata") or {}).get("name") or "")
         memo = _ResourceMemo(resource, ns_labels, self.admission)
-        for policy, plan in zip(self.policies, self._plans, strict=True):
-            kind = resource.get("kind")
-            if not any(k is None or kind in k for _, _, k, _ in plan):
+        for policy, plan, policy_kinds in zip(self.policies, self._plans, self._policy_kinds, strict=True):
+            if policy_kinds is not None and resource.get("kind") not in policy_kinds:
                 continue
             res_values = self.values.for_resource(policy.name, name)
             operation = str(res_values.get("request.operation") or self.default_operation)
@@ -253,27 +274,24 @@ class Engine:
             resource = run.resource
         return resource, generated, results
 
-    def _context(self, run: PolicyRun, res_values: dict[str, Any], memo: _ResourceMemo) -> Context:
+    def _context(self, run: PolicyRun, res_values: Mapping[str, Any], memo: _ResourceMemo) -> Context:
         resource = run.resource
         md = resource.get("metadata") or {}
         namespace = str(md.get("name") if resource.get("kind") == "Namespace" else md.get("namespace") or "")
+        user = self._user
         request: dict[str, Any] = {
             "object": resource,
             "oldObject": run.old_resource,
             "operation": run.operation,
             "namespace": namespace,
-            "userInfo": self.admission.to_request(),
-            "roles": list(self.admission.roles),
-            "clusterRoles": list(self.admission.cluster_roles),
+            # shared between contexts: the context copies on write, and queries only read
+            "userInfo": user.user_info,
+            "roles": user.roles,
+            "clusterRoles": user.cluster_roles,
             "kind": {"kind": resource.get("kind"), "group": "", "version": ""},
             "name": md.get("name"),
         }
-        data: dict[str, Any] = {"request": request, "images": memo.images()}
-        username = self.admission.username
-        if username.startswith("system:serviceaccount:"):
-            parts = username.split(":")
-            if len(parts) == 4:
-                data["serviceAccountNamespace"], data["serviceAccountName"] = parts[2], parts[3]
+        data: dict[str, Any] = {"request": request, "images": memo.images(), **user.service_account}
         ctx = Context(data)
         for key, value in res_values.items():
             ctx.set(str(key), value)
@@ -292,22 +310,27 @@ class Engine:
         m = memo.match_input(run.operation)
         if not rule_matches(rule.raw, m, policy_namespace=run.policy.namespace):
             return None
-        exc = find_exception(self.exceptions, run.policy, rule, m, ctx)
-        if exc is not None:
-            return Outcome.skip(f"rule is skipped due to policy exception: {exc}")
+        if self.exceptions:
+            exc = find_exception(self.exceptions, run.policy, rule, m, ctx)
+            if exc is not None:
+                return Outcome.skip(f"rule is skipped due to policy exception: {exc}")
         ctx.checkpoint()
         try:
             rule_values = self.values.for_rule(run.policy.name, rule.autogen_of or rule.name)
-            for key, value in rule_values.items():
-                ctx.set(str(key), value)
-            # a value `saMap.data.x` provides the context entry `saMap`
-            provided = {str(k).split(".")[0] for k in rule_values}
-            ctx.provided = frozenset(provided)
+            provided: set[str] = set()
+            if rule_values:
+                for key, value in rule_values.items():
+                    ctx.set(str(key), value)
+                # a value `saMap.data.x` provides the context entry `saMap`
+                provided = {str(k).split(".")[0] for k in rule_values}
+                ctx.provided = frozenset(provided)
             env = RuleEnv(ctx, lookup, kinds, provided)
-            try:
-                load_entries(rule.raw.get("context") or [], ctx, lookup, kinds, provided)
-            except Exception as err:
-                return Outcome.error("failed to load context", err)
+            entries = rule.raw.get("context")
+            if entries:
+                try:
+                    load_entries(entries, ctx, lookup, kinds, provided)
+                except Exception as err:
+                    return Outcome.error("failed to load context", err)
             pre = rule.raw.get("preconditions")
             if pre:
                 from argogate.engine.conditions import evaluate_conditions
@@ -333,14 +356,16 @@ class Engine:
         origin: Origin | None,
         memo: _ResourceMemo,
     ) -> RuleResult:
+        facts = self._facts[id(policy)]
         status = outcome.status
-        if status is RuleStatus.FAIL and not policy.scored:
+        if status is RuleStatus.FAIL and not facts.scored:
             status = RuleStatus.WARN
         enforce = False
         if rule_type == "verifyImages" or rule_type.startswith("validate"):
-            enforce = memo.enforced(policy, rule)
+            static = self._static_enforce.get(id(rule))
+            enforce = memo.enforced(policy, rule) if static is None else static
         return RuleResult(
-            policy=policy.report_name,
+            policy=facts.report_name,
             rule=rule.name,
             status=status,
             message=outcome.message,
@@ -348,11 +373,42 @@ class Engine:
             rule_type=rule_type,
             enforce=enforce,
             policy_kind=policy.kind,
-            category=policy.category,
-            severity=policy.severity,
+            category=facts.category,
+            severity=facts.severity,
             origin=origin,
             policy_origin=policy.origin,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _PolicyFacts:
+    report_name: str
+    scored: bool
+    category: str
+    severity: str
+
+    @classmethod
+    def of(cls, policy: Policy) -> _PolicyFacts:
+        return cls(policy.report_name, policy.scored, policy.category, policy.severity)
+
+
+@dataclass(frozen=True, slots=True)
+class _UserFacts:
+    """The request's user parts (kyverno `pkg/engine/context` AddUserInfo, AddServiceAccount)."""
+
+    user_info: dict[str, Any]
+    roles: list[str]
+    cluster_roles: list[str]
+    service_account: dict[str, str]
+
+    @classmethod
+    def of(cls, admission: AdmissionInfo) -> _UserFacts:
+        service_account: dict[str, str] = {}
+        if admission.username.startswith("system:serviceaccount:"):
+            parts = admission.username.split(":")
+            if len(parts) == 4:
+                service_account = {"serviceAccountNamespace": parts[2], "serviceAccountName": parts[3]}
+        return cls(admission.to_request(), list(admission.roles), list(admission.cluster_roles), service_account)
 
 
 class _ResourceMemo:

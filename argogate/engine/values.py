@@ -12,6 +12,7 @@ Keys are dotted variable names (`request.operation`) or context entry names.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,10 +45,10 @@ class Values:
             v.namespace_labels[str(ns.get("name"))] = {str(k): str(val) for k, val in (ns.get("labels") or {}).items()}
         return v
 
-    def for_resource(self, policy: str, resource_name: str) -> dict[str, Any]:
-        out = dict(self.global_values)
-        out.update(self.resource_values.get((policy, resource_name), {}))
-        return out
+    def for_resource(self, policy: str, resource_name: str) -> Mapping[str, Any]:
+        """Global values overlaid with the resource's own (read-only: often the shared globals)."""
+        specific = self.resource_values.get((policy, resource_name))
+        return {**self.global_values, **specific} if specific else self.global_values
 
     def for_rule(self, policy: str, rule: str) -> dict[str, Any]:
         return self.rule_values.get((policy, rule), {})
