@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from argogate.engine.celpolicies import CelContext
 from argogate.engine.match import AdmissionInfo
 from argogate.engine.values import Values
 from argogate.errors import ArgogateError, ConfigError, ResourceLoadError
 from argogate.model.result import Origin
 from argogate.yamlio import expand_paths, load_file
+
+if TYPE_CHECKING:
+    from argogate.engine.celpolicies.context import CelContext
 
 
 def load_resources(paths: list[str]) -> tuple[list[dict[str, Any]], list[Origin]]:
@@ -90,6 +92,8 @@ def load_userinfo(path: str | None) -> AdmissionInfo:
 def load_context(path: str) -> CelContext:
     """A Kyverno CLI `Context` file (`cli.kyverno.io/v1alpha1`, `spec.resources`, `spec.images`),
     or, for compatibility, a plain stream of resources."""
+    from argogate.engine.celpolicies.context import CelContext
+
     if not Path(path).is_file():
         raise ConfigError(f"context file does not exist: {path}")
     try:

@@ -164,7 +164,6 @@ def _generate(
 ) -> Outcome:
     from concurrent.futures import ThreadPoolExecutor
 
-    from argogate.check import evaluate_app
     from argogate.config import load_config
     from argogate.render import render_app
     from argogate.yamlio import dump_stream
@@ -204,6 +203,9 @@ def _generate(
             hint="empty output makes Argo CD prune every resource of the app; set the plugin parameter "
             "allowEmpty=true (or ARGOGATE_ALLOW_EMPTY on the sidecar) if that is really intended",
         )
+    # imported by the policy thread meanwhile, not before the render could start
+    from argogate.check import evaluate_app
+
     with deadline.guard("evaluating policies"):
         result = evaluate_app(rendered, policies)
     deadline.check("writing the manifests")

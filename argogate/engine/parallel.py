@@ -14,7 +14,6 @@ caps the workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -43,7 +42,9 @@ def workers() -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     jobs = int(configured) if configured.isdigit() else cores
     jobs = min(jobs, cores)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    # os.fork, not multiprocessing's start methods: importing multiprocessing for the question
+    # would cost every small run (the plugin's) a few milliseconds
+    if jobs <= 1 or not hasattr(os, "fork"):
         return 1
     if threading.active_count() > 1 or threading.current_thread() is not threading.main_thread():
         return 1
@@ -65,6 +66,8 @@ def ranges(n: int, parts: int) -> list[tuple[int, int]]:
 
 def map_ranges(task: Callable[[int, int], Any], n: int, jobs: int) -> Iterator[tuple[int, Any]]:
     """`(start, task(start, stop))` over `range(n)` cut into pieces, run in `jobs` forked workers, in order."""
+    import multiprocessing
+
     global _task
     _task = task
     try:

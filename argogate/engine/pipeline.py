@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argogate.engine import handlers, parallel
 from argogate.engine.api import ImageVerifier, InMemoryLookup, ResourceLookup
-from argogate.engine.celpolicies import CelContext, CelEnv, CelPolicySet, evaluate_resource
+from argogate.engine.celpolicies.model import CelPolicySet
 from argogate.engine.context import Context
 from argogate.engine.contextentries import load_entries
 from argogate.engine.exceptions import find_exception
@@ -27,6 +27,9 @@ from argogate.engine.validate import RuleEnv
 from argogate.engine.values import Values
 from argogate.model.policy import Policy, PolicyException, Rule
 from argogate.model.result import Origin, ResourceRef, RuleResult, RuleStatus
+
+if TYPE_CHECKING:
+    from argogate.engine.celpolicies.context import CelContext
 
 Handler = Callable[[Rule, dict[str, Any], RuleEnv, "PolicyRun"], Outcome | None]
 
@@ -112,7 +115,7 @@ class Engine:
         self.default_operation = default_operation
         self.image_verifier = image_verifier
         self.cel = cel or CelPolicySet()
-        self.cel_context = cel_context or CelContext()
+        self.cel_context = cel_context
         # per policy, its rules in family order with the kinds each can match (a per-kind index)
         self._plans = [
             [
@@ -189,6 +192,12 @@ class Engine:
             kinds = [str(r.get("kind")) for r in resources if r.get("kind")]
         kinds = sorted(set(kinds))
 
+        if self.cel:
+            from argogate.engine.celpolicies.context import CelContext
+            from argogate.engine.celpolicies.evaluate import CelEnv, evaluate_resource
+
+            cel_context = self.cel_context or CelContext()
+
         def evaluate_range(start: int, stop: int) -> Evaluation:
             part = Evaluation()
             for i in range(start, stop):
@@ -196,7 +205,7 @@ class Engine:
                 patched, generated, results = self._resource(resources[i], lookup, kinds, origin)
                 if self.cel:
                     # the CEL policy kinds run after the kyverno.io ones (kyverno CLI processor order)
-                    env = CelEnv(self.cel_context, resources, self.values.namespaces, self.values.namespace_labels, self.admission)
+                    env = CelEnv(cel_context, resources, self.values.namespaces, self.values.namespace_labels, self.admission)
                     cel_out = evaluate_resource(self.cel, patched, env, origin)
                     patched = cel_out.resource
                     generated = [*generated, *cel_out.generated]

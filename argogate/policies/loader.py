@@ -18,13 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from argogate.engine import autogen
-from argogate.engine.celpolicies import (
-    CelPolicyError,
-    CelPolicySet,
-    compile_binding,
-    compile_exception,
-    compile_policy,
-)
+from argogate.engine.celpolicies.model import CelPolicyError, CelPolicySet
 from argogate.errors import ArgogateError, PolicyLoadError
 from argogate.model.policy import ExceptionEntry, Policy, PolicyException
 from argogate.model.result import Origin
@@ -146,6 +140,10 @@ def _cel(doc: YamlDocument, out: LoadedPolicies) -> bool:
     data = doc.data
     api, kind = str(data.get("apiVersion")), str(data.get("kind"))
     origin = Origin(doc.file, doc.line)
+    if not ((api in CEL_POLICY_APIS and kind in (*CEL_POLICY_KINDS, "PolicyException")) or api in VAP_APIS):
+        return False
+    from argogate.engine.celpolicies.compile import compile_binding, compile_exception, compile_policy
+
     try:
         if api in CEL_POLICY_APIS and kind in CEL_POLICY_KINDS:
             out.cel.policies.append(compile_policy(data, origin))

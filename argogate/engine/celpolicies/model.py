@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from argogate.engine.cel import CelSyntaxError, Program, compile
-from argogate.engine.cel.variables import undefined_variable
 from argogate.model.result import Origin
+
+if TYPE_CHECKING:
+    from argogate.engine.cel import Program
 
 Path = tuple[str | int, ...]
 
@@ -60,6 +61,9 @@ def compile_expr(
     expression: Any, declarations: Collection[str], path: Path, variables: Collection[str] | None = None
 ) -> Program:
     """Compile one expression; `variables` (when given) are the names `variables.x` may use."""
+    from argogate.engine.cel import CelSyntaxError, compile
+    from argogate.engine.cel.variables import undefined_variable
+
     if not isinstance(expression, str) or not expression.strip():
         raise CelPolicyError(path, "expression is required")
     try:
