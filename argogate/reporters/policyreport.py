@@ -63,6 +63,8 @@ def to_document(run: CheckResult) -> dict[str, Any]:
 
 
 _COMPACT = json.JSONEncoder(separators=(",", ":"))
+# what _COMPACT does with a str (ensure_ascii), without the dispatch
+_encode_str = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 
 def render_json(run: CheckResult) -> str:
@@ -95,12 +97,60 @@ def _document_chunks(run: CheckResult) -> Iterator[str]:
 
 
 def encode_results(results: Iterable[RuleResult]) -> str:
-    """The `results` entries of a report, compact and comma-separated (no brackets).
+    """The `results` entries of a report, compact and comma-separated (no brackets): the bytes of
+    `_COMPACT.encode(result_entry(r))` joined with ",".
 
     Parts encoded separately (by `argogate.shard` workers) join with "," into the same bytes.
+    Written out piece by piece rather than through `result_entry`, because a resource meets
+    about ten rules and a rule about every resource: its reference, the policy/rule head and
+    the origin are encoded once each (a third of `apply -o json` at 10,000 resources went to
+    building and encoding the same dicts again).
     """
-    encode = _COMPACT.encode
-    return ",".join(encode(result_entry(r)) for r in results)
+    text = _encode_str
+    refs: dict[int, str] = {}
+    heads: dict[tuple[str, str], str] = {}
+    tails: dict[tuple[str, str, str], str] = {}
+    origins: dict[int, str] = {}
+    out: list[str] = []
+    for r in results:
+        head = heads.get((r.policy, r.rule))
+        if head is None:
+            head = heads[(r.policy, r.rule)] = '{"policy":' + text(r.policy) + ',"rule":' + text(r.rule) + ',"result":'
+        ref = refs.get(id(r.resource))
+        if ref is None:
+            ref = refs[id(r.resource)] = _COMPACT.encode(r.resource.to_dict())
+        status = r.status.value
+        tail = tails.get((r.category, r.severity, r.rule_type))
+        if tail is None:
+            tail = ',"source":"kyverno"'
+            if r.category:
+                tail += ',"category":' + text(r.category)
+            if r.severity:
+                tail += ',"severity":' + text(r.severity)
+            tails[(r.category, r.severity, r.rule_type)] = tail
+        props = []
+        if r.rule_type:
+            props.append('"ruleType":' + text(r.rule_type))
+        if r.origin is not None:
+            origin = origins.get(id(r.origin))
+            if origin is None:
+                origin = origins[id(r.origin)] = '"source":' + text(r.origin.display())
+            props.append(origin)
+        if status == "fail":
+            props.append('"action":"Enforce"' if r.enforce else '"action":"Audit"')
+        out.append(
+            head
+            + text(status)
+            + ',"message":'
+            + (text(r.message) if type(r.message) is str else _COMPACT.encode(r.message))
+            + ',"resources":['
+            + ref
+            + '],"scored":'
+            + ("false" if status == "warn" else "true")
+            + tail
+            + (',"properties":{' + ",".join(props) + "}}" if props else "}")
+        )
+    return ",".join(out)
 
 
 def report_chunks(name: str, encoded_parts: Iterable[str], summary: Callable[[], dict[str, int]]) -> Iterator[str]:

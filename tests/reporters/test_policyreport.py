@@ -60,3 +60,23 @@ def test_empty_report() -> None:
     write_json(run, out)
     assert json.loads(out.getvalue())["results"] == []
     assert out.getvalue() == render_json(run)
+
+
+def test_encode_results_is_the_compact_encoding_of_each_entry() -> None:
+    from argogate.model.result import Origin, ResourceRef, RuleResult, RuleStatus
+    from argogate.reporters.policyreport import _COMPACT, encode_results, result_entry
+
+    ref = ResourceRef("apps/v1", "Deployment", "prod", "web")
+    shared_origin = Origin("apps/web.yaml", 3, "kustomize build")
+    results = [
+        RuleResult("p", "r", RuleStatus.FAIL, 'quote " and é ✓ \n', ref, rule_type="validate", enforce=True, origin=shared_origin),
+        RuleResult("p", "r", RuleStatus.FAIL, "audit", ref, rule_type="validate", enforce=False, origin=shared_origin),
+        RuleResult("ns/p", "r2", RuleStatus.WARN, "", ResourceRef("v1", "Namespace", "", "x"), category="Best Practices", severity="high"),
+        RuleResult("p", "r", RuleStatus.PASS, "ok", ref, rule_type="", origin=Origin("a.yaml")),
+        RuleResult("p", "r3", RuleStatus.SKIP, "skipped", ref, severity="low", rule_type="mutate"),
+        RuleResult("p", "r3", RuleStatus.ERROR, "boom", ref, category="c", rule_type="mutate"),
+    ]
+    expected = ",".join(_COMPACT.encode(result_entry(r)) for r in results)
+    assert encode_results(results) == expected
+    assert json.loads("[" + encode_results(results) + "]")[2]["scored"] is False
+    assert encode_results([]) == ""
