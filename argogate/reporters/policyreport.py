@@ -64,7 +64,7 @@ def to_document(run: CheckResult) -> dict[str, Any]:
 
 _COMPACT = json.JSONEncoder(separators=(",", ":"))
 # what _COMPACT does with a str (ensure_ascii), without the dispatch
-_encode_str = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_encode_str = json.encoder.encode_basestring_ascii
 
 
 def render_json(run: CheckResult) -> str:
