@@ -129,7 +129,7 @@ def render_all(apps: Sequence[AppSpec], rctx: RenderContext) -> list[RenderedApp
     """Render every app, in parallel (helm and kustomize are subprocesses), results in `apps` order.
 
     Apps with the same path share one lane and render one after the other: helm dependency build
-    and the kustomization edits write into that directory of the scratch tree.
+    writes into that directory of the scratch tree (kustomize edits a private copy of its own).
     """
     from argogate.render import detect
 

@@ -67,11 +67,10 @@ def _shortest(f: float, exp_lo: int, exp_hi: int) -> str:
 def format_float(f: float, fmt: str = "g") -> str:
     """`strconv.FormatFloat(f, fmt, -1, 64)` for fmt 'g', 'e' or 'E': `8`, `1e+06`, `1.5E-07`.
 
-    'g' is also Go's `%v` of a float64 and cel-go's `string(double)`.
+    'g' is also Go's `%v` / `%g` of a float64 and cel-go's `string(double)`.
     """
     if fmt == "g":
-        # strconv ftoa.go: %e when exponent < -4 || exponent >= eprec, eprec = 6 for shortest
-        return _shortest(f, -4, 6)
+        return go_float(f)
     special = _special(f)
     if special is not None:
         return special
@@ -83,9 +82,13 @@ def format_float(f: float, fmt: str = "g") -> str:
 
 
 def go_float(f: float) -> str:
-    """The float text of the JMESPath operators and functions (`go_sprint`): shortest
-    digits, exponent form only when x < -4 or x >= 21."""
-    return _shortest(f, -4, 21)
+    """Go's `%v` (= `%g`, `fmt.Sprint`) of a float64: `1e+06`, `0.0001`, `1e-05`.
+
+    fmt/print.go `fmtFloat` formats 'v' as `strconv.AppendFloat(v, 'g', -1, 64)`, and
+    strconv/ftoa.go `formatDigits` uses %e when the exponent is < -4 or >= eprec, with
+    eprec = 6 for the shortest precision. (The 21 of encoding/json is `go_json_float`.)
+    """
+    return _shortest(f, -4, 6)
 
 
 def go_json_float(f: float) -> str:
@@ -115,21 +118,18 @@ def _sprint(value: Any, number: Callable[[Any], str]) -> str:
     return str(value)
 
 
-def _sprint_number(value: Any) -> str:
+def _value_number(value: Any) -> str:
     return go_float(value) if isinstance(value, float) else str(value)
 
 
-def _value_number(value: Any) -> str:
-    return format_float(value) if isinstance(value, float) else str(value)
-
-
 def _pattern_number(value: Any) -> str:
-    return format_float(float(value))
+    return go_float(float(value))
 
 
 def go_sprint(value: Any) -> str:
-    """`fmt.Sprint(v)` for JSON-decoded values, as the condition operators compare them."""
-    return _sprint(value, _sprint_number)
+    """`fmt.Sprint(v)` for JSON-decoded values, as the condition operators compare them
+    (kyverno pkg/engine/variables/operator/anyin.go etc.; their numbers are float64)."""
+    return _sprint(value, _value_number)
 
 
 def go_value(value: Any, *, pattern: bool = False) -> str:

@@ -3,19 +3,22 @@
 Argo CD renders in its own throw-away checkout and edits files there (kustomize edit, helm
 dependency build). We render from the user's working tree too, which we must never modify, so
 renderers that edit ask for `scratch_root()`: the tree itself when it is already a temporary export
-or clone, otherwise one copy made on first use and removed on close.
+or clone, otherwise one copy made on first use and removed on close. Edits that another app must
+not see (kustomize's) go to `private_copy()` instead (see `mirror.py`).
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 from argogate.errors import ProcessError, RenderError
 from argogate.render._proc import Tools, run
+from argogate.render.mirror import MirrorPool
 from argogate.render.model import AppSpec
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -42,6 +45,7 @@ class RenderContext:
     writable: bool = False
     warnings: list[str] = field(default_factory=list)
     _scratch: Path | None = None
+    _mirrors: MirrorPool = field(default_factory=MirrorPool, repr=False, compare=False)
 
     def scratch_root(self) -> Path:
         """A tree equal to `root` that renderers may edit: `root` itself when writable, else one copy."""
@@ -53,6 +57,10 @@ class RenderContext:
             shutil.copytree(self.root, dest, symlinks=True, ignore=shutil.ignore_patterns(".git"))
             self._scratch = dest
         return self._scratch
+
+    def private_copy(self, directory: Path) -> AbstractContextManager[tuple[Path, Path]]:
+        """(an editable copy of `directory` of the scratch tree, the mirror tree it sits in) for a `with`."""
+        return self._mirrors.private_copy(self.scratch_root(), directory)
 
     def run(self, cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> str:
         """`_proc.run` with the context's timeout; temporary paths in errors become repo-relative."""
@@ -79,6 +87,7 @@ class RenderContext:
         self.warnings.append(message)
 
     def close(self) -> None:
+        self._mirrors.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch.parent, ignore_errors=True)
             self._scratch = None

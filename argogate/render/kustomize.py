@@ -2,9 +2,13 @@
 
 Argo CD applies an Application's `kustomize:` block by running `kustomize edit` in its checkout
 (util/kustomize/kustomize.go `Build`). kubectl has no `kustomize edit`, so `overrides.py` makes the
-same edits to a scratch copy of kustomization.yaml. We also add `buildMetadata: [originAnnotations]`
+same edits to a copy of kustomization.yaml. We also add `buildMetadata: [originAnnotations]`
 there so kustomize stamps each object with `config.kubernetes.io/origin`; that annotation becomes
 the object's Origin and is removed again, so the policies see what Argo CD would apply.
+
+Each build edits a private copy of the app's directory (`RenderContext.private_copy`, mirror.py):
+Argo CD gives an app with overrides a clean checkout to itself, so no app sees another app's
+edits, even when its base is that app's directory or both apps share one directory.
 
 Remote bases (git URLs, http resources, helmCharts pulled from a repository) are refused before
 kustomize runs unless `allow_remote` is set: a gate that fetches whatever a commit points at is
@@ -13,16 +17,14 @@ neither reproducible nor offline-safe.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from argogate.errors import RenderError
+from argogate.errors import ProcessError, RenderError
 from argogate.render.context import KUSTOMIZATION_FILES, RenderContext, app_dir
 from argogate.render.model import AppSpec, Origin, RenderedObject
 from argogate.render.overrides import apply_overrides
@@ -46,19 +48,20 @@ def render(app: AppSpec, ctx: RenderContext) -> list[RenderedObject]:
                 file=_rel(ctx.root, where),
                 hint="vendor it into the repository, or allow network rendering (render.allowRemote: true)",
             )
-    kdir = app_dir(app, ctx.scratch_root())
-    kfile = kustomization_file(kdir)
-    doc = _load_kustomization(kfile, ctx.root)
-    user_origins = "originAnnotations" in (doc.get("buildMetadata") or [])
-    apply_overrides(doc, app.kustomize, kdir)
-    if not user_origins:
-        doc["buildMetadata"] = [*(doc.get("buildMetadata") or []), "originAnnotations"]
-    # replaced atomically: apps render in parallel, and another app may use this directory as a base
-    tmp = kfile.with_name(f".{kfile.name}.argogate-{os.getpid()}-{threading.get_ident()}")
-    tmp.write_text(yaml.dump(doc, Dumper=K8sDumper, sort_keys=False), encoding="utf-8")
-    os.replace(tmp, kfile)
-
-    out = ctx.run(build_command(ctx), cwd=kdir, env=_env(ctx))
+    with ctx.private_copy(app_dir(app, ctx.scratch_root())) as (kdir, tree):
+        kfile = kustomization_file(kdir)
+        doc = _load_kustomization(kfile, _join(app.path, kfile.name))
+        user_origins = "originAnnotations" in (doc.get("buildMetadata") or [])
+        apply_overrides(doc, app.kustomize, kdir)
+        if not user_origins:
+            doc["buildMetadata"] = [*(doc.get("buildMetadata") or []), "originAnnotations"]
+        kfile.unlink()  # a copied symlink must not lead the write back into the shared tree
+        kfile.write_text(yaml.dump(doc, Dumper=K8sDumper, sort_keys=False), encoding="utf-8")
+        try:
+            out = ctx.run(build_command(ctx), cwd=kdir, env=_env(ctx))
+        except ProcessError as exc:
+            stderr = exc.stderr.replace(f"{tree}/", "")
+            raise ProcessError(exc.cmd, exc.returncode, exc.stdout, stderr, hint=exc.hint or None) from None
     return parse_output(out, app, ctx.root, keep_origin_annotation=user_origins)
 
 
@@ -85,20 +88,21 @@ def kustomization_file(d: Path) -> Path:
     raise RenderError(f"no kustomization.yaml in {d}")
 
 
-def _load_kustomization(f: Path, root: Path) -> dict[str, Any]:
+def _load_kustomization(f: Path, where: str) -> dict[str, Any]:
+    """`f` parsed; errors name `where`, the same file in the repository."""
     try:
         doc = yaml.load(f.read_text(encoding="utf-8"), Loader=K8sLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RenderError(
             f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            file=_rel(root, f),
+            file=where,
             line=mark.line + 1 if mark is not None else None,
         ) from exc
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        raise RenderError("a kustomization must be a mapping", file=_rel(root, f))
+        raise RenderError("a kustomization must be a mapping", file=where)
     return doc
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from argogate.cache import CheckCache
+from argogate.check import render_all, run_check
 from argogate.errors import ProcessError, RenderError
 from argogate.render import RenderContext, RenderOptions, Tools, render_app
 from argogate.render.kustomize import ORIGIN_ANNOTATION, find_remote_reference
-from argogate.render.model import AppSpec, KustomizeOptions, KustomizeReplica, RenderedObject
+from argogate.render.model import AppSpec, KustomizeOptions, KustomizeReplica, RenderedApp, RenderedObject
 from argogate.render.overrides import apply_overrides, parse_image
 
 DEPLOY = """\
@@ -225,3 +228,170 @@ def test_kustomize_error_is_reported(tmp_path: Path, tools: Tools) -> None:
     (tmp_path / "base/kustomization.yaml").write_text("resources: [deploy.yaml, missing.yaml]\n")
     with pytest.raises(ProcessError, match=r"missing\.yaml"):
         render(tmp_path, tools)
+
+
+# --- isolation: Argo CD renders every app with overrides in a clean checkout of its own -------------
+# (reposerver/repository/repository.go locks the checkout exclusively when
+# ApplicationSourceKustomize.AllowsConcurrentProcessing() is false, and checks it out afresh), so one
+# app's `kustomize edit` never shows in another app's build.
+
+BASE_APP = AppSpec(
+    name="base",
+    path="base",
+    kustomize=KustomizeOptions(name_prefix="b-", images=("nginx=registry.example.com/base:9.9",)),
+)
+PROD_APP = AppSpec(name="prod", path="overlays/prod", kustomize=KustomizeOptions(images=("nginx:1.0",)))
+# what each app renders to on its own, in a fresh tree: Argo CD's answer
+ALONE = {
+    "base": {"Deployment/b-web": "registry.example.com/base:9.9"},
+    "prod": {"Deployment/prod-web": "nginx:1.0"},
+}
+
+
+def _images(app: RenderedApp | Exception) -> dict[str, str]:
+    assert isinstance(app, RenderedApp), app
+    return {
+        f"{o.kind}/{o.name}": o.data["spec"]["template"]["spec"]["containers"][0]["image"]
+        for o in app.objects
+        if o.kind == "Deployment"
+    }
+
+
+@pytest.mark.parametrize("writable", [False, True])
+def test_an_apps_overrides_do_not_reach_an_app_that_uses_it_as_a_base(
+    tmp_path: Path, tools: Tools, writable: bool
+) -> None:
+    repo(tmp_path)
+    with RenderContext(tmp_path, tools=tools, writable=writable) as ctx:
+        assert _images(render_app(BASE_APP, ctx)) == ALONE["base"]
+        assert _images(render_app(PROD_APP, ctx)) == ALONE["prod"]  # not prod-b-web from base's edits
+        assert _images(render_app(BASE_APP, ctx)) == ALONE["base"]
+
+
+def test_apps_sharing_a_directory_each_see_only_their_own_overrides(tmp_path: Path, tools: Tools) -> None:
+    repo(tmp_path)
+    apps = [
+        AppSpec(
+            "a", "overlays/prod", kustomize=KustomizeOptions(common_labels={"env": "a"}, name_suffix="-a")
+        ),
+        AppSpec("b", "overlays/prod", kustomize=KustomizeOptions(common_labels={"env": "b"})),
+        AppSpec("plain", "overlays/prod"),
+    ]
+    with RenderContext(tmp_path, tools=tools) as ctx:
+        out = render_all(apps, ctx)
+    rendered = [app for app in out if isinstance(app, RenderedApp)]
+    assert len(rendered) == len(apps), (
+        out
+    )  # before isolation, b failed: "label env already in kustomization file"
+    deploys = [next(o.data["metadata"] for o in app.objects if o.kind == "Deployment") for app in rendered]
+    assert [d["name"] for d in deploys] == ["prod-web-a", "prod-web", "prod-web"]
+    assert [d.get("labels") for d in deploys] == [{"env": "a"}, {"env": "b"}, None]
+    # the origin annotation argogate asks for is removed for every app, not only the first
+    assert [d.get("annotations") for d in deploys] == [None, None, None]
+
+
+@pytest.mark.parametrize("writable", [False, True])
+def test_parallel_renders_are_isolated(tmp_path: Path, tools: Tools, writable: bool) -> None:
+    repo(tmp_path)
+    apps = [BASE_APP, PROD_APP] * 4  # same-path apps share a lane; base and prod lanes race
+    for _ in range(5):
+        with RenderContext(tmp_path, tools=tools, writable=writable) as ctx:
+            out = render_all(apps, ctx)
+        assert [_images(o) for o in out] == [ALONE["base"], ALONE["prod"]] * 4
+    assert (tmp_path / "base/kustomization.yaml").read_text() == "resources: [deploy.yaml, service.yaml]\n"
+
+
+def test_cached_render_equals_a_render_on_its_own(tmp_path: Path, tools: Tools) -> None:
+    repo(tmp_path)
+    with RenderContext(tmp_path, tools=tools) as ctx:
+        cold = CheckCache(tmp_path / "cache", tmp_path, SimpleNamespace(policies=[], exceptions=[]))
+        cold.render_all([BASE_APP, PROD_APP], ctx, render_all)
+    with RenderContext(tmp_path, tools=tools) as ctx:
+        warm = CheckCache(tmp_path / "cache", tmp_path, SimpleNamespace(policies=[], exceptions=[]))
+        (hit,) = warm.render_all([PROD_APP], ctx, render_all)
+        assert warm.hits["render"] == 1
+    assert _images(hit) == ALONE["prod"]
+
+
+def test_check_end_to_end_renders_apps_in_isolation(
+    tmp_path: Path, tools: Tools, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo(tmp_path)
+    monkeypatch.setenv("ARGOGATE_KUBECTL", tools.kubectl)
+    monkeypatch.setenv("ARGOGATE_HELM", tools.helm)
+    (tmp_path / ".argogate.yaml").write_text("repoURL: https://example.com/shop.git\npolicies: [policies/]\n")
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies/latest.yaml").write_text(LATEST_POLICY)
+    for app in (BASE_APP, PROD_APP):
+        images = "".join(f"\n        - {i}" for i in app.kustomize.images)
+        prefix = f"\n      namePrefix: {app.kustomize.name_prefix}" if app.kustomize.name_prefix else ""
+        (tmp_path / f"{app.name}-app.yaml").write_text(
+            APPLICATION.format(name=app.name, path=app.path, images=images, prefix=prefix)
+        )
+    for _ in range(3):
+        result = run_check(str(tmp_path))
+        assert not [a.error for a in result.apps if a.error]
+        got = {
+            a.name: {
+                f"{o['kind']}/{o['metadata']['name']}": o["spec"]["template"]["spec"]["containers"][0][
+                    "image"
+                ]
+                for o in a.objects
+                if o["kind"] == "Deployment"
+            }
+            for a in result.apps
+        }
+        assert got == ALONE
+
+
+LATEST_POLICY = """\
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: no-latest
+spec:
+  rules:
+    - name: tag
+      match: {any: [{resources: {kinds: [Deployment]}}]}
+      validate:
+        message: no latest
+        pattern: {spec: {template: {spec: {containers: [{image: "!*:latest"}]}}}}
+"""
+APPLICATION = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {name}
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://example.com/shop.git
+    targetRevision: main
+    path: {path}
+    kustomize:
+      images:{images}{prefix}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: shop
+"""
+
+
+@pytest.mark.parametrize("writable", [False, True])
+def test_errors_name_repository_files_not_the_private_copy(
+    tmp_path: Path, tools: Tools, writable: bool
+) -> None:
+    repo(tmp_path)
+    (tmp_path / "overlays/prod/kustomization.yaml").write_text("resources: [../../base\n")
+    app = AppSpec(name="web", path="overlays/prod")
+    with RenderContext(tmp_path, tools=tools, writable=writable) as ctx, pytest.raises(RenderError) as info:
+        render_app(app, ctx)
+    assert (info.value.file, info.value.line) == ("overlays/prod/kustomization.yaml", 2)
+    (tmp_path / "overlays/prod/kustomization.yaml").write_text("resources: [../../base, gone.yaml]\n")
+    with (
+        RenderContext(tmp_path, tools=tools, writable=writable) as ctx,
+        pytest.raises(ProcessError) as failed,
+    ):
+        render_app(app, ctx)
+    assert "overlays/prod/gone.yaml" in failed.value.stderr
+    assert "argogate-" not in failed.value.stderr and str(tmp_path) not in failed.value.stderr
