@@ -15,12 +15,12 @@ has none. Pass `policy_name` to get the controller's labels.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from argogate.engine.context import Context
+from argogate.engine.mutate.merge import copy_tree
 
 Lookup = Callable[[str, str, str], "dict[str, Any] | None"]
 ListLookup = Callable[[str, str, "dict[str, Any] | None"], "list[dict[str, Any]]"]
@@ -68,7 +68,9 @@ def generate_rule(
     if "data" in spec:
         if spec["data"] is None:
             return GenerateOutcome("skip", [], "")
-        created = [_stamp(copy.deepcopy(spec["data"]), target)]
+        # substitute_all hands back the rule's own block when there was nothing to substitute
+        data = spec["data"] if spec is not block else copy_tree(spec["data"])
+        created = [_stamp(data, target)]
     elif isinstance(spec.get("cloneList"), dict):
         outcome = _clone_list(spec, target, lookup, list_lookup)
         if isinstance(outcome, GenerateOutcome):
@@ -130,7 +132,7 @@ def _clone(
     if found is None:
         target_text = f"{target[0]}/{target[1]}/{target[2]}/{target[3]}"
         return GenerateOutcome("error", [], f"source resource {target_text} not found")
-    obj = copy.deepcopy(found)
+    obj = copy_tree(found)
     meta = dict(obj.get("metadata") or {})
     if meta.get("namespace", "") != target[2]:
         meta.pop("ownerReferences", None)

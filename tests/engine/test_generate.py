@@ -187,3 +187,25 @@ def test_null_data_is_skip_and_missing_block_is_error() -> None:
     }
     assert generate_rule(rule, TRIGGER, _ctx(TRIGGER)).status == "skip"
     assert generate_rule({"name": "n"}, TRIGGER, _ctx(TRIGGER)).status == "error"
+
+
+@pytest.mark.parametrize("namespace", ["team-b", "{{request.object.metadata.name}}"])
+def test_generated_data_is_a_copy(namespace: str) -> None:
+    rule = {
+        "name": "np",
+        "generate": {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "name": "deny",
+            "namespace": namespace,
+            "data": {"spec": {"podSelector": {}, "policyTypes": ["Ingress"]}},
+        },
+    }
+    out = generate_rule(rule, TRIGGER, _ctx(TRIGGER), policy_name="p")
+    assert out.status == "pass"
+    made = out.resources[0]
+    assert made["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
+    made["spec"]["policyTypes"].append("Egress")
+    made["spec"]["podSelector"]["x"] = 1
+    assert rule["generate"]["data"] == {"spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}
+    assert "metadata" not in rule["generate"]["data"]

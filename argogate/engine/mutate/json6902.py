@@ -13,7 +13,6 @@ A patch given as a string is YAML unless it starts with `[` (kyverno
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import yaml
 from jsonpointer import unescape
 
+from argogate.engine.mutate.merge import copy_tree
 from argogate.engine.mutate.outcome import MutateOutcome, success_message
 from argogate.yamlio import K8sLoader
 
@@ -66,16 +66,16 @@ def apply_json6902(resource: dict[str, Any], patch: str | list[Any]) -> MutateOu
 
 
 def apply_operations(document: Any, ops: list[dict[str, Any]]) -> Any:
-    doc = copy.deepcopy(document)
+    doc = copy_tree(document)
     for op in ops:
         kind = op.get("op")
         path = _path(op, "path")
         if kind == "add":
-            doc = _add(doc, path, copy.deepcopy(op.get("value")))
+            doc = _add(doc, path, copy_tree(op.get("value")))
         elif kind == "remove":
             _remove(doc, path, allow_missing=True)
         elif kind == "replace":
-            doc = _replace(doc, path, copy.deepcopy(op.get("value")))
+            doc = _replace(doc, path, copy_tree(op.get("value")))
         elif kind == "move":
             source = _path(op, "from")
             value = _get(doc, source)
@@ -92,7 +92,7 @@ def apply_operations(document: Any, ops: list[dict[str, Any]]) -> Any:
                 raise PatchError(
                     f"copy operation does not apply: doc is missing from path: {source}: missing value"
                 )
-            doc = _add(doc, path, copy.deepcopy(value))
+            doc = _add(doc, path, copy_tree(value))
         elif kind == "test":
             value = _get(doc, path)
             expected = op.get("value")

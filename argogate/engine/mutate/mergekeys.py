@@ -128,3 +128,15 @@ def list_spec(type_name: str | None, field: str) -> ListSpec | None:
     if type_name is None:
         return None
     return _LISTS.get(type_name, {}).get(field)
+
+
+_NO_FIELDS: dict[str, str] = {}
+_NO_LISTS: dict[str, ListSpec] = {}
+
+
+def type_tables(type_name: str | None) -> tuple[dict[str, str], dict[str, ListSpec]]:
+    """(field -> type, list field -> ListSpec) of `type_name`: `field_type` and `list_spec`
+    for every field of one map at once."""
+    if type_name is None:
+        return _NO_FIELDS, _NO_LISTS
+    return _FIELDS.get(type_name, _NO_FIELDS), _LISTS.get(type_name, _NO_LISTS)

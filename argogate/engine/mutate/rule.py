@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from argogate.engine.conditions import evaluate_conditions
 from argogate.engine.context import Context
 from argogate.engine.mutate.json6902 import apply_json6902
 from argogate.engine.mutate.outcome import MutateOutcome, success_message
-from argogate.engine.mutate.strategic import apply_strategic_merge
+from argogate.engine.mutate.strategic import strategic_merge
+from argogate.engine.variables.substitute import VariableError, substitute_all
 
 MUTATE_EXISTING_SKIP = (
     "mutate existing rules (targets) are not applied at render time: targets live in the cluster"
@@ -45,18 +47,31 @@ def mutate_rule(rule: dict[str, Any], resource: dict[str, Any], ctx: Context) ->
     return MutateOutcome(out.status, resource if out.status != "skip" else out.patched, out.message)
 
 
+_PATCH_FIELDS = ("patchStrategicMerge", "patchesJson6902")
+
+
 def _patch(block: dict[str, Any], resource: dict[str, Any], ctx: Context) -> MutateOutcome:
     """Substitute and apply one patch (kyverno mutate.Mutate / mutate.ForEach)."""
-    from argogate.engine.variables.substitute import VariableError, substitute_all
-
-    fields = {k: block[k] for k in ("patchStrategicMerge", "patchesJson6902") if k in block}
+    present = [k for k in _PATCH_FIELDS if k in block]
     try:
-        fields = substitute_all(fields, ctx)
+        if len(present) == 1:
+            # alone, a field substitutes as it would inside `{field: ...}` (same paths, and
+            # nothing else for a `$()` reference to reach); preprocessing copies what it edits
+            key = present[0]
+            fields = {key: substitute_all(block[key], ctx, path=(key,))}
+        else:
+            fields = substitute_all({k: block[k] for k in present}, ctx)
     except VariableError as exc:
         return MutateOutcome("error", resource, f"variable substitution failed: {exc}")
     # kyverno NewPatcher: patchStrategicMerge wins over patchesJson6902
     if fields.get("patchStrategicMerge") is not None:
-        return apply_strategic_merge(resource, fields["patchStrategicMerge"])
+        # the callers word their own message on "pass"
+        patch = fields["patchStrategicMerge"]
+        # substitute_all returns the rule's own document when there was nothing to substitute,
+        # else a new tree that is ours to edit
+        owned = len(present) == 1 and patch is not block["patchStrategicMerge"]
+        status, patched, message = strategic_merge(resource, patch, owned=owned)
+        return MutateOutcome(status, patched, message or "")
     if fields.get("patchesJson6902"):
         return apply_json6902(resource, fields["patchesJson6902"])
     return MutateOutcome("error", resource, "empty mutate rule")
@@ -94,8 +109,6 @@ def _mutate_foreach(
 def _mutate_elements(
     entry: dict[str, Any], elements: list[Any], resource: dict[str, Any], ctx: Context, nesting: int
 ) -> MutateOutcome:
-    from argogate.engine.conditions import evaluate_conditions
-
     # kyverno: patchStrategicMerge prepends list elements, so its elements go in reverse by default
     reverse = entry.get("patchStrategicMerge") is not None
     if entry.get("order") is not None:

@@ -399,3 +399,53 @@ def test_foreach_context_entry_set_by_the_values_file_is_not_loaded() -> None:
 
     ctx.provided = frozenset()
     assert mutate_rule(rule, pod, ctx).status == "error"
+
+
+def test_substitution_paths_and_references_of_a_lone_patch() -> None:
+    ok = {
+        "name": "r",
+        "mutate": {"patchStrategicMerge": {"metadata": {"labels": {"a": "x", "b": "$(../a)"}}}},
+    }
+    out = mutate_rule(ok, POD, _ctx(POD))
+    assert out.patched["metadata"]["labels"] == {"a": "x", "b": "x"}
+    bad = {"name": "r", "mutate": {"patchStrategicMerge": {"metadata": {"labels": {"a": "{{ nope.x }}"}}}}}
+    out = mutate_rule(bad, POD, _ctx(POD))
+    assert out.status == "error"
+    assert out.message.startswith(
+        "variable substitution failed: failed to resolve nope.x at path /patchStrategicMerge/metadata/labels/a:"
+    )
+
+
+def test_rule_documents_are_never_edited() -> None:
+    rule = {
+        "name": "r",
+        "mutate": {
+            "patchStrategicMerge": {
+                "metadata": {"labels": {"+(who)": "{{ request.object.metadata.name }}", "+(x)": "y"}},
+                "spec": {"containers": [{"(name)": "a", "+(imagePullPolicy)": "Always"}]},
+            }
+        },
+    }
+    plain = {"name": "p", "mutate": {"patchStrategicMerge": {"metadata": {"labels": {"+(x)": "y"}}}}}
+    before = json.dumps([rule, plain])
+    assert mutate_rule(rule, POD, _ctx(POD)).status == "pass"
+    assert mutate_rule(plain, POD, _ctx(POD)).status == "pass"
+    assert json.dumps([rule, plain]) == before
+
+
+def _containers(node: Any) -> list[int]:
+    if isinstance(node, dict):
+        return [id(node), *(i for v in node.values() for i in _containers(v))]
+    if isinstance(node, list):
+        return [id(node), *(i for v in node for i in _containers(v))]
+    return []
+
+
+def test_substitute_all_result_is_ours_to_edit() -> None:
+    # `_patch` preprocesses a substituted patch in place (strategic_merge owned=True)
+    from argogate.engine.variables.substitute import substitute_all
+
+    doc = {"a": {"b": [{"c": "{{ request.object.metadata.name }}"}], "d": {"e": [1]}}, "f": [{"g": {}}]}
+    out = substitute_all(doc, _ctx(POD), path=("patchStrategicMerge",))
+    assert out["a"]["b"][0]["c"] == "p"
+    assert not set(_containers(out)) & set(_containers(doc))

@@ -444,3 +444,114 @@ def test_kind_mismatch_is_error() -> None:
     out = apply_strategic_merge(_pod({"containers": []}), {"spec": {"containers": {"name": "x"}}})
     assert out.status == "error"
     assert out.message.startswith("failed to patch resource: wrong node kind")
+
+
+# --- the fast paths must say what the general code says ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern"),
+    [
+        ("nginx", "nginx"),
+        ("nginx", "nginx-2"),
+        ("nginx", "ngi*"),
+        ("nginx", "?ginx"),
+        ("nginx", "!nginx"),
+        ("a", "a|b"),
+        ("c", "a|b"),
+        ("5", ">3"),
+        ("2", ">3"),
+        ("1024Mi", "1Gi"),
+        ("3", "1-5"),
+        ("9", "1!-5"),
+        ("", ""),
+        ("", "*"),
+        ("true", "true"),
+        ("null", "null"),
+        ("(x)", "(x)"),
+    ],
+)
+def test_fast_condition_agrees_with_match_pattern(value: str, pattern: str) -> None:
+    from argogate.engine.mutate.strategic import _default_condition, default_matcher
+
+    assert _default_condition(value, pattern) is (default_matcher()(value, pattern) is None)
+
+
+@pytest.mark.parametrize(("patch", "resource", "expected"), PREPROCESS_CASES)
+def test_preprocess_with_the_explicit_default_matcher_is_the_same(
+    patch: Any, resource: dict[str, Any], expected: Any
+) -> None:
+    from argogate.engine.mutate.strategic import default_matcher
+
+    assert preprocess(patch, resource, matcher=default_matcher()) == expected
+
+
+@pytest.mark.parametrize(("patch", "resource", "expected"), PREPROCESS_CASES)
+def test_owned_patch_is_edited_in_place_with_the_same_result(
+    patch: Any, resource: dict[str, Any], expected: Any
+) -> None:
+    from argogate.engine.mutate.strategic import strategic_merge
+
+    given = json.loads(json.dumps(patch))
+    copied = strategic_merge(resource, given)
+    assert given == patch  # not owned: left alone
+    owned = strategic_merge(resource, json.loads(json.dumps(patch)), owned=True)
+    assert owned == copied
+    out = apply_strategic_merge(resource, patch)
+    assert (out.status, out.patched) == copied[:2]
+    assert copied[2] is None if copied[0] == "pass" else copied[2] == out.message
+
+
+def _kyverno_has_anchors(pattern: Any, kinds: tuple[str, ...]) -> bool:
+    # strategicPreprocessing.go hasAnchors, spelled out as the reference
+    if isinstance(pattern, dict):
+        for key, value in pattern.items():
+            a = parse_anchor(key)
+            if a is not None and a[0] in kinds:
+                return True
+            if value not in (None, {}, []) and _kyverno_has_anchors(value, kinds):
+                return True
+        return False
+    if isinstance(pattern, list):
+        return any(_kyverno_has_anchors(e, kinds) for e in pattern)
+    text = (
+        "null"
+        if pattern is None
+        else ("true" if pattern else "false")
+        if isinstance(pattern, bool)
+        else str(pattern)
+    )
+    a = parse_anchor(text)
+    return a is not None and a[0] in ("", "<")
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        {"name": "x"},
+        {"(name)": "x"},
+        {"+(name)": "x"},
+        {"<(name)": "x"},
+        {"=(name)": "x", "X(a)": 1, "^(b)": [1]},
+        {"a": {"b": [{"c": {"<(d)": {}}}]}},
+        {"a": {}, "b": [], "c": None, "d": 0, "e": False},
+        {"name": "(quirk)"},
+        {"name": "<(quirk)"},
+        {"name": "+(not-a-condition)"},
+        {"name": " (spaced) "},
+        {"a": [1, "x", "(y)"]},
+        {"a": ["x", {"+(b)": 1}]},
+        {"(a)": {"<(b)": 1}},
+        [{"a": 1}, {"<(b)": 1}],
+        "(x)",
+        "x)",
+        7,
+        None,
+    ],
+)
+def test_anchor_flags_are_kyverno_has_anchors(pattern: Any) -> None:
+    from argogate.engine.mutate.anchorkeys import ANY, GLOBAL, anchor_flags
+
+    flags = anchor_flags(pattern)
+    assert bool(flags & ANY) is _kyverno_has_anchors(pattern, ("", "<", "+"))
+    assert bool(flags & GLOBAL) is _kyverno_has_anchors(pattern, ("<",))
