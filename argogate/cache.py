@@ -13,6 +13,14 @@ layers, both content-addressed so a stale entry can never be served:
 Entries are JSON files (never pickle: a cache directory restored from CI storage must not
 be able to run code) written atomically; an unreadable entry is a miss. The cache lives
 under $XDG_CACHE_HOME/argogate unless `--cache-dir` says otherwise.
+
+Content addressing means nothing is ever invalidated, so the directory only grows (on a CI
+runner, in a long-lived container). After each run `prune` deletes the least recently used
+entries until the directory is under a cap (ARGOGATE_CACHE_MAX_MB, 256 by default): a hit
+bumps the entry's mtime, so mtime order is use order. Runs may share the directory: writes
+are write-temp-then-rename, a reader whose entry vanishes sees a miss, and the pruner skips
+files that vanish under it and never touches another run's temporary files unless they are
+old enough to have been abandoned.
 """
 
 from __future__ import annotations
@@ -20,9 +28,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +53,13 @@ _KUSTOMIZE_LISTS = (
     "generators",
     "validators",
 )
+
+
+MAX_MB_ENV = "ARGOGATE_CACHE_MAX_MB"
+DEFAULT_MAX_MB = 256.0
+_STALE_TMP_SECONDS = 3600.0  # a temporary file this old belongs to a run that died mid-write
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.json$")
+_SCHEMA_DIR = re.compile(r"^v\d+$")
 
 
 def default_dir() -> Path:
@@ -286,10 +303,16 @@ class CheckCache:
         return self.dir / f"v{SCHEMA}" / layer / key[:2] / f"{key}.json"
 
     def _get(self, layer: str, key: str) -> Any:
+        path = self._path(layer, key)
         try:
-            return json.loads(self._path(layer, key).read_text(encoding="utf-8"))
+            value = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        try:
+            os.utime(path)  # used now: the last entry `prune` would delete
+        except OSError:
+            pass
+        return value
 
     def _put(self, layer: str, key: str, value: Any) -> None:
         path = self._path(layer, key)
@@ -362,3 +385,92 @@ def open_cache(directory: str | Path | None, root: Path, policies: Any) -> Check
 
 def iter_entries(directory: Path) -> Iterable[Path]:
     return (directory / f"v{SCHEMA}").rglob("*.json")
+
+
+# --- size bound ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pruned:
+    kept_bytes: int
+    removed: int
+    freed_bytes: int
+
+
+def _files(directory: Path) -> Iterable[os.DirEntry[str]]:
+    """Entries and temporary files of every schema version, nothing else: `--cache-dir` may be shared."""
+    try:
+        tops = [e for e in os.scandir(directory) if _SCHEMA_DIR.match(e.name) and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    stack = [e.path for e in tops]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for e in it:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(e.path)
+                    elif _ENTRY.match(e.name) or e.name.startswith(".tmp-"):
+                        yield e
+        except OSError:
+            continue  # removed by a concurrent run, or unreadable: not ours to fix
+
+
+def prune(directory: str | Path, max_bytes: int, *, now: float | None = None) -> Pruned:
+    """Delete least recently used entries until those left take at most `max_bytes`."""
+    now = time.time() if now is None else now
+    entries: list[tuple[float, int, str]] = []
+    total = removed = freed = 0
+    for e in _files(Path(directory)):
+        try:
+            st = e.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if e.name.startswith(".tmp-"):
+            if now - st.st_mtime > _STALE_TMP_SECONDS and _unlink(e.path):
+                removed, freed = removed + 1, freed + st.st_size
+            continue  # a live one is another run's write in progress
+        entries.append((st.st_mtime, st.st_size, e.path))
+        total += st.st_size
+    if total > max_bytes:
+        entries.sort()
+        for _, size, path in entries:
+            if total <= max_bytes:
+                break
+            if _unlink(path):
+                total, removed, freed = total - size, removed + 1, freed + size
+    return Pruned(total, removed, freed)
+
+
+def _unlink(path: str) -> bool:
+    """True when the file is gone, including when another run removed it first."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def prune_after_run(directory: str | Path | None, max_mb: float | None = None) -> Pruned | None:
+    """`prune` to `max_mb` MiB (default ARGOGATE_CACHE_MAX_MB, else 256); None when caching is off."""
+    if not directory or os.environ.get("ARGOGATE_NO_CACHE"):
+        return None
+    limit = max_mb if max_mb is not None else max_mb_from_env()
+    return prune(directory, int(limit * 1024 * 1024))
+
+
+def max_mb_from_env(env: dict[str, str] | None = None) -> float:
+    from argogate.errors import UsageError
+
+    raw = (os.environ if env is None else env).get(MAX_MB_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_MB
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise UsageError(f"{MAX_MB_ENV}={raw}: not a size in MiB", hint="set a number >= 0, e.g. 256")
+    return value

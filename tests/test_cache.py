@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 import pytest
 
 from argogate import cache
+from argogate.errors import UsageError
 from argogate.model.result import Origin, Report, ResourceRef, RuleResult, RuleStatus
 from argogate.model.run import AppResult
 from argogate.render.model import AppSpec, HelmOptions, RenderedApp, RenderedObject
@@ -178,3 +180,106 @@ def test_open_cache_is_off_without_a_directory(tmp_path: Path, monkeypatch: pyte
     assert cache.open_cache(tmp_path, tmp_path, pol) is None
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache.default_dir() == tmp_path / "xdg" / "argogate"
+
+
+# --- size bound: least recently used entries go first ----------------------------------------
+
+
+def _fill(c: cache.CheckCache, n: int, *, start: float = 1_000_000.0) -> list[str]:
+    """n evaluate entries of equal size, the i-th last used at `start + i`; returns their keys."""
+    keys = [f"{i:02x}" * 32 for i in range(n)]
+    for i, key in enumerate(keys):
+        c._put("evaluate", key, {"results": [], "objects": [{"n": i, "pad": "x" * 1000}], "generated": []})
+        os.utime(c._path("evaluate", key), (start + i, start + i))
+    return keys
+
+
+def _left(c: cache.CheckCache, keys: list[str]) -> list[int]:
+    return [i for i, k in enumerate(keys) if c._path("evaluate", k).exists()]
+
+
+def test_prune_keeps_the_most_recently_used_entries_under_the_cap(tmp_path: Path) -> None:
+    c = cache.CheckCache(tmp_path / "cache", tmp_path, SimpleNamespace(policies=[], exceptions=[]))
+    keys = _fill(c, 10)
+    size = c._path("evaluate", keys[0]).stat().st_size
+    assert c._get("evaluate", keys[1]) is not None  # a hit: now the most recently used
+    out = cache.prune(tmp_path / "cache", 4 * size)
+    assert _left(c, keys) == [1, 7, 8, 9]
+    assert out == cache.Pruned(kept_bytes=4 * size, removed=6, freed_bytes=6 * size)
+    assert cache.prune(tmp_path / "cache", 4 * size).removed == 0  # under the cap: nothing to do
+    assert cache.prune(tmp_path / "cache", 0).kept_bytes == 0
+
+
+def test_prune_under_the_cap_deletes_nothing(tmp_path: Path) -> None:
+    c = cache.CheckCache(tmp_path / "cache", tmp_path, SimpleNamespace(policies=[], exceptions=[]))
+    keys = _fill(c, 3)
+    assert cache.prune(tmp_path / "cache", 10**9).removed == 0
+    assert _left(c, keys) == [0, 1, 2]
+    assert cache.prune(tmp_path / "missing", 0) == cache.Pruned(0, 0, 0)
+
+
+def test_files_that_vanish_while_pruning_are_fine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    c = cache.CheckCache(tmp_path / "cache", tmp_path, SimpleNamespace(policies=[], exceptions=[]))
+    keys = _fill(c, 6)
+    size = c._path("evaluate", keys[0]).stat().st_size
+    scan = cache._files
+
+    def racing(directory: Path) -> Any:
+        """Another run deletes entry 3 as we list it, and entry 0 after we listed everything."""
+        for e in scan(directory):
+            if e.name == f"{keys[3]}.json":
+                os.unlink(e.path)
+            yield e
+        os.unlink(c._path("evaluate", keys[0]))
+
+    monkeypatch.setattr(cache, "_files", racing)
+    out = cache.prune(tmp_path / "cache", 2 * size)
+    assert _left(c, keys) == [4, 5]
+    assert out.kept_bytes == 2 * size and out.removed == 3  # 0 (gone already), 1 and 2; 3 was never seen
+    assert c._get("evaluate", keys[0]) is None  # a reader racing the pruner sees a miss
+
+
+def test_prune_spares_live_temporary_files_and_foreign_files(tmp_path: Path) -> None:
+    c = cache.CheckCache(tmp_path / "cache", tmp_path, SimpleNamespace(policies=[], exceptions=[]))
+    keys = _fill(c, 2)
+    shard = c._path("evaluate", keys[0]).parent
+    live, stale = shard / ".tmp-live", shard / ".tmp-stale"
+    live.write_text("x" * 5000)
+    stale.write_text("x" * 5000)
+    os.utime(stale, (1_000_000.0, 1_000_000.0))
+    foreign = [tmp_path / "cache" / "notes.txt", tmp_path / "cache" / "v1" / "README", shard / "keep.json"]
+    for f in foreign:
+        f.write_text("not a cache entry")
+        os.utime(f, (0, 0))
+    out = cache.prune(tmp_path / "cache", 0, now=1_000_000.0 + 2 * 3600)
+    assert live.exists() and not stale.exists()
+    assert all(f.exists() for f in foreign)  # `--cache-dir` may point at a directory holding other files
+    assert _left(c, keys) == [] and out.removed == 3
+
+
+def test_prune_after_run_reads_the_cap_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = cache.CheckCache(tmp_path / "cache", tmp_path, SimpleNamespace(policies=[], exceptions=[]))
+    keys = _fill(c, 3)
+    assert cache.prune_after_run("", 0) is None
+    monkeypatch.setenv("ARGOGATE_NO_CACHE", "1")
+    assert cache.prune_after_run(tmp_path / "cache", 0) is None
+    monkeypatch.delenv("ARGOGATE_NO_CACHE")
+    out = cache.prune_after_run(tmp_path / "cache")  # default 256 MiB
+    assert out is not None and out.removed == 0
+    monkeypatch.setenv("ARGOGATE_CACHE_MAX_MB", "0")
+    out = cache.prune_after_run(tmp_path / "cache")
+    assert out is not None and out.removed == 3 and _left(c, keys) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "mb"), [("", 256.0), (" ", 256.0), ("64", 64.0), ("0.5", 0.5), ("0", 0.0), ("-1", None),
+                    ("lots", None), ("inf", None), ("nan", None)],
+)  # fmt: skip
+def test_max_mb_from_env(raw: str, mb: float | None) -> None:
+    if mb is None:
+        with pytest.raises(UsageError, match="ARGOGATE_CACHE_MAX_MB"):
+            cache.max_mb_from_env({"ARGOGATE_CACHE_MAX_MB": raw})
+    else:
+        assert cache.max_mb_from_env({"ARGOGATE_CACHE_MAX_MB": raw}) == mb

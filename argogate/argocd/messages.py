@@ -35,7 +35,8 @@ def violation_line(r: RuleResult) -> str:
 
 
 def blocked_header(blocking: int, app: str, *, revision: str = "", audit_as_block: bool = False) -> str:
-    at = f" at {revision[:7]}" if revision else ""
+    # a multi-source app is synced at one revision per source: `sha1,sha2`
+    at = f" at {','.join(r[:7] for r in revision.split(','))}" if revision else ""
     what = "Enforce or Audit" if audit_as_block else "Enforce"
     return f"argogate: {blocking} {what} {rule_word(blocking)} blocked the sync of app {app}{at}:"
 

@@ -2,11 +2,13 @@
 
 Argo CD substitutes nothing into a plain hook manifest and injects no env (argocd-contract §4), so the
 hook finds what it gates in this order: explicit inputs (flags / env rendered into the manifest),
-else the Application object: `status.operationState.syncResult.revision` is set to the concrete SHA
-before hooks are created (argo-cd `controller/sync.go`), polled briefly in case it is not written
-yet. It then clones that revision with its own credentials (Argo CD's repository Secrets are out of
-its reach), renders and evaluates as `argogate check` does but with the LIVE labels of the
-namespaces involved (namespaceSelector), writes PolicyReports, and fails with a per-rule message.
+else the Application object: `status.operationState.syncResult.revision` (`revisions`, one per
+source, for a multi-source app) is set to the concrete SHA before hooks are created (argo-cd
+`controller/sync.go`), polled briefly in case it is not written yet. It then clones each Git source
+at its own revision, and the `ref:` sources its Helm value files read at theirs (`sources.py`), with
+its own credentials (Argo CD's repository Secrets are out of its reach), renders and evaluates as
+`argogate check` does but with the LIVE labels of the namespaces involved (namespaceSelector),
+writes one set of PolicyReports for the app, and fails with a per-rule message.
 
 The message goes to the pod's termination log: Argo CD shows a failed Pod hook's termination
 message, but only the `Failed` condition of a Job (gitops-engine `health_pod.go` / `health_job.go`),
@@ -24,9 +26,23 @@ from typing import Any, Protocol
 from argogate.argocd import messages
 from argogate.argocd.reports import APP_LABEL, build_reports, emptied, label_value
 from argogate.argocd.settings import GateSettings
+from argogate.argocd.sources import (
+    Checkouts,
+    Synced,
+    Target,
+    checkout_key,
+    has_revisions,
+    place_ref_files,
+    plan_targets,
+    ref_names,
+    ref_source,
+    source_spec,
+    synced_sources,
+)
+from argogate.argocd.sources import revision_of as revision_of  # the hook's public helpers
 from argogate.errors import EXIT_OK, EXIT_POLICY_FAIL, ArgogateError, ConfigError
 from argogate.model.result import RuleResult, RuleStatus
-from argogate.render.model import AppSpec
+from argogate.render.model import AppSpec, RenderedApp
 
 APPLICATION_NAMESPACE = "argocd"
 TRACKING_ANNOTATION = "argocd.argoproj.io/tracking-id"
@@ -75,19 +91,6 @@ def app_from_tracking_id(tracking_id: str, default_ns: str = "") -> tuple[str, s
     return instance, default_ns
 
 
-def revision_of(app: dict[str, Any]) -> str:
-    """The revision being synced, from the Application's status, or '' when not written yet."""
-    status = app.get("status") or {}
-    op = status.get("operationState") or {}
-    if op.get("phase") in ("Running", "Terminating", None) and op:
-        rev = (op.get("syncResult") or {}).get("revision") or (
-            (op.get("operation") or {}).get("sync") or {}
-        ).get("revision")
-        if rev:
-            return str(rev)
-    return str((status.get("sync") or {}).get("revision") or "")
-
-
 def read_credentials(directory: str | None) -> dict[str, str]:
     """`username`, `password` (a token works) and `sshPrivateKey` files, as in an Argo CD repo Secret."""
     if not directory:
@@ -120,56 +123,141 @@ def run_hook(
         return HookOutcome(exc.exit_code, messages.fit(lines), lines)
 
 
+@dataclass
+class _Prepared:
+    label: str
+    target: Target
+    spec: AppSpec
+    checkout: Any  # argogate.git.Source
+    trees: list[tuple[int, Path]]  # (source index, checkout root) of the target and the refs it reads
+
+
+@dataclass
+class _Gated:
+    label: str
+    commit: str
+    rendered: RenderedApp
+    policies: Any
+
+
 def _run(
     inputs: HookInputs, cluster: Cluster, settings: GateSettings, sleep: Callable[[float], None]
 ) -> HookOutcome:
-    from argogate.check import evaluate_app, load_repo_policies
-    from argogate.config import load_config
+    from argogate.check import evaluate_app
     from argogate.engine.values import Values
-    from argogate.git import open_source
-    from argogate.render import RenderContext, render_app
 
     log: list[str] = []
     application = _application(inputs, cluster, sleep) if _needs_application(inputs) else None
-    repo_url, revision, source = _target(inputs, application)
-    creds = read_credentials(inputs.credentials_dir)
-    log.append(f"argogate hook: app {inputs.app or '?'}: {repo_url} at {revision}")
-    with open_source(
-        repo_url,
-        revision,
-        token=creds.get("password"),
-        username=creds.get("username"),
-        ssh_key=creds.get("sshPrivateKey"),
-    ) as src:
-        root = Path(src.path)
-        cfg = load_config(root)
-        policies = load_repo_policies(root, cfg.policies, cfg.exceptions)
-        spec = _app_spec(inputs, application, source, root)
-        options = replace(cfg.render, allow_remote=settings.allow_remote)
-        with RenderContext(root, options=options, writable=src.scratch) as rctx:
-            rendered = render_app(spec, rctx)
-        namespaces = _namespaces(rendered.objects, spec.destination_namespace)
-        values = Values(namespace_labels=live_namespace_labels(cluster, namespaces))
-        result = evaluate_app(rendered, policies, values=values)
-        commit = src.commit or revision
-    log.append(
-        f"rendered {len(rendered.objects)} objects ({rendered.kind}, {spec.path}); {len(policies.policies)} policies"
+    synced = synced_sources(application) if application is not None else None
+    targets, notes = plan_targets(
+        synced,
+        repo_url=inputs.repo_url,
+        revision=inputs.revision,
+        path=inputs.path,
+        where=f"Application {inputs.app_namespace}/{inputs.app}",
     )
-    results = result.report.results
-    written = write_reports(
-        cluster, spec.name, results, revision=commit, always=[spec.destination_namespace or ""], log=log
-    )
+    name = inputs.app or Path(inputs.path or ".").name or "app"
+    with Checkouts(read_credentials(inputs.credentials_dir)) as checkouts:
+        prepared = [_prepare(t, inputs, application, synced, checkouts, name, log) for t in targets]
+        trees = [tree for _, tree in sorted({pair for p in prepared for pair in p.trees})]
+        gated = [_render(p, trees, settings) for p in prepared]
+    log += notes
+    dest = gated[0].rendered.destination_namespace
+    namespaces = _namespaces([o for g in gated for o in g.rendered.objects], dest)
+    values = Values(namespace_labels=live_namespace_labels(cluster, namespaces))
+    results: list[RuleResult] = []
+    for g in gated:
+        where = f"{g.label}: " if g.label != name else ""
+        log.append(
+            f"{where}rendered {len(g.rendered.objects)} objects ({g.rendered.kind}, {g.rendered.path}); "
+            f"{len(g.policies.policies)} policies"
+        )
+        results += evaluate_app(g.rendered, g.policies, values=values).report.results
+    commits = list(dict.fromkeys(g.commit for g in gated))
+    revision = ",".join(commits)
+    written = write_reports(cluster, name, results, revision=revision, always=[dest or ""], log=log)
     audit = [r for r in results if r.status is RuleStatus.FAIL and not r.enforce]
     blocking = [r for r in results if r.blocks] + (audit if settings.fail_on_audit else [])
     if blocking:
         lines = messages.blocked_text(
-            blocking, spec.name, revision=commit, audit_as_block=settings.fail_on_audit
+            blocking, name, revision=revision, audit_as_block=settings.fail_on_audit
         )
         more = f" (PolicyReport {written[0]})" if written else ""
         return HookOutcome(EXIT_POLICY_FAIL, messages.fit(lines, more=more), [*log, *lines], written)
     log += messages.audit_lines(audit)
-    summary = f"argogate: app {spec.name} at {commit[:7]} passed: {len(results)} results, {len(audit)} audit findings"
+    at = ",".join(c[:7] for c in commits)
+    summary = f"argogate: app {name} at {at} passed: {len(results)} results, {len(audit)} audit findings"
     return HookOutcome(EXIT_OK, summary, [*log, summary], written)
+
+
+def _prepare(
+    target: Target,
+    inputs: HookInputs,
+    application: dict[str, Any] | None,
+    synced: Synced | None,
+    checkouts: Checkouts,
+    name: str,
+    log: list[str],
+) -> _Prepared:
+    """Clone the target, and the refs its value files read at their own revisions."""
+    label = f"{name}[{target.index}]" if synced is not None and synced.multi else name
+    log.append(f"argogate hook: app {label}: {target.repo_url} at {target.revision}")
+    src = checkouts.get(target.repo_url, target.revision)
+    root = Path(src.path)
+    dest = inputs.destination_namespace or str(
+        ((application or {}).get("spec") or {}).get("destination", {}).get("namespace") or ""
+    )
+    spec = source_spec(
+        target.source,
+        synced,
+        application=application,
+        where=f"Application {inputs.app_namespace}/{name}",
+        name=name,
+        path=inputs.path,
+        destination=dest,
+        root=root,
+    )
+    trees = [(target.index, root)]
+    elsewhere: dict[str, Path] = {}
+    for ref in ref_names(spec):
+        assert synced is not None  # a spec reads `$ref` value files only from an Application's sources
+        index, url, rev = ref_source(synced, ref)
+        if checkout_key(url, rev) != checkout_key(target.repo_url, target.revision):
+            log.append(f"argogate hook: app {label}: ${ref} from {url} at {rev}")
+            elsewhere[ref] = Path(checkouts.get(url, rev).path)
+            trees.append((index, elsewhere[ref]))
+    if elsewhere and not src.scratch:
+        raise ConfigError(
+            f"{src.display} is not a private copy: value files of other sources cannot be placed in it"
+        )
+    return _Prepared(label, target, place_ref_files(spec, root, elsewhere), src, trees)
+
+
+def _render(p: _Prepared, trees: Sequence[Path], settings: GateSettings) -> _Gated:
+    """Render with the target's `.argogate.yaml`; gate with the policies of its own tree or, when it
+    has no policy directory (a shared chart repository), of the first tree of the app that has one."""
+    from argogate.check import load_repo_policies
+    from argogate.config import load_config
+    from argogate.render import RenderContext, render_app
+
+    root = Path(p.checkout.path)
+    cfg = load_config(root)
+    policy_cfg, policy_root = cfg, root
+    if not _has_policies(root, cfg.policies):
+        for tree in trees:
+            other = load_config(tree) if tree != root else cfg
+            if _has_policies(tree, other.policies):
+                policy_cfg, policy_root = other, tree
+                break
+    policies = load_repo_policies(policy_root, policy_cfg.policies, policy_cfg.exceptions)
+    options = replace(cfg.render, allow_remote=settings.allow_remote)
+    with RenderContext(root, options=options, writable=p.checkout.scratch) as rctx:
+        rendered = render_app(p.spec, rctx)
+    return _Gated(p.label, p.checkout.commit or p.target.revision, rendered, policies)
+
+
+def _has_policies(root: Path, dirs: Sequence[str]) -> bool:
+    return any((root / d).exists() for d in dirs)
 
 
 def _needs_application(inputs: HookInputs) -> bool:
@@ -187,85 +275,9 @@ def _application(inputs: HookInputs, cluster: Cluster, sleep: Callable[[float], 
     end = time.monotonic() + inputs.wait
     while True:
         app = cluster.get(APPLICATIONS, inputs.app, inputs.app_namespace)
-        if inputs.revision or revision_of(app) or time.monotonic() >= end:
+        if inputs.revision or has_revisions(app) or time.monotonic() >= end:
             return app
         sleep(1.0)
-
-
-def _target(inputs: HookInputs, application: dict[str, Any] | None) -> tuple[str, str, dict[str, Any] | None]:
-    """(repo URL, revision, the Application source being gated)."""
-    source: dict[str, Any] | None = None
-    if application is not None:
-        spec = application.get("spec") or {}
-        sources = spec.get("sources") or ([spec["source"]] if spec.get("source") else [])
-        candidates = [
-            s for s in sources if isinstance(s, dict) and not s.get("chart") and s.get("path") is not None
-        ]
-        if inputs.repo_url:
-            from argogate.apps import normalize_repo_url
-
-            want = normalize_repo_url(inputs.repo_url)
-            candidates = [s for s in candidates if normalize_repo_url(str(s.get("repoURL", ""))) == want]
-        if not candidates:
-            raise ConfigError(
-                f"Application {inputs.app_namespace}/{inputs.app} has no Git source with a path to gate"
-            )
-        source = candidates[0]
-    repo_url = inputs.repo_url or str((source or {}).get("repoURL") or "")
-    revision = inputs.revision or (revision_of(application) if application else "")
-    if not repo_url or not revision:
-        raise ConfigError(
-            f"no {'repository URL' if not repo_url else 'revision'} to gate"
-            + (
-                f": Application {inputs.app_namespace}/{inputs.app} has no sync revision yet"
-                if application
-                else ""
-            ),
-            hint="pass --repo-url and --revision, or let the hook read them from the Application",
-        )
-    return repo_url, revision, source
-
-
-def _app_spec(
-    inputs: HookInputs, application: dict[str, Any] | None, source: dict[str, Any] | None, root: Path
-) -> AppSpec:
-    dest = inputs.destination_namespace or str(
-        ((application or {}).get("spec") or {}).get("destination", {}).get("namespace") or ""
-    )
-    name = inputs.app or Path(inputs.path or ".").name or "app"
-    path = (inputs.path if inputs.path is not None else str((source or {}).get("path") or ".")).strip(
-        "/"
-    ) or "."
-    if source is None:
-        return AppSpec(name=name, path=path, destination_namespace=dest or None, defined_by="hook")
-    if source.get("plugin"):
-        import json
-
-        from argogate.argocd.env import AppContext, parse_parameters
-        from argogate.argocd.plugin import app_spec
-
-        params = parse_parameters(json.dumps((source.get("plugin") or {}).get("parameters")))
-        return replace(
-            app_spec(AppContext(app_name=name, app_namespace=dest, parameters=params), path),
-            defined_by="hook",
-        )
-    from argogate.apps import specs_from_application
-    from argogate.model.result import Origin
-
-    doc = {
-        **(application or {}),
-        "spec": {
-            **((application or {}).get("spec") or {}),
-            "source": {**source, "path": path},
-            "sources": None,
-        },
-    }
-    specs, skipped = specs_from_application(
-        doc, Origin(f"Application {inputs.app_namespace}/{name}"), is_ours=lambda _u: True, root=root
-    )
-    if not specs:
-        raise ConfigError(skipped[0].reason if skipped else f"Application {name}: nothing to render")
-    return replace(specs[0], name=name, destination_namespace=dest or specs[0].destination_namespace)
 
 
 def _namespaces(objects: Sequence[Any], destination: str | None) -> list[str]:

@@ -51,6 +51,10 @@ def _outputs(specs: tuple[str, ...]) -> list[tuple[str, str | None]]:
     "--cache-dir", type=click.Path(file_okay=False), envvar="ARGOGATE_CACHE_DIR",
     help="Reuse renders and verdicts of unchanged apps from here (default $XDG_CACHE_HOME/argogate; '' disables).",
 )  # fmt: skip
+@click.option(
+    "--cache-max-mb", type=click.FloatRange(min=0), envvar="ARGOGATE_CACHE_MAX_MB",
+    help="After the run, delete the least recently used cache entries beyond this size (default 256; 0 keeps none).",
+)  # fmt: skip
 @registry_options
 def check_cmd(
     target: str,
@@ -61,23 +65,29 @@ def check_cmd(
     token: str | None,
     ssh_key: str | None,
     cache_dir: str | None = None,
+    cache_max_mb: float | None = None,
     **registry: Any,
 ) -> int:
     """Check every app in a Git repository (working tree, a local repo at --ref, or a URL)."""
+    from argogate.cache import prune_after_run
     from argogate.check import run_check
 
     plan = _outputs(outputs)
     verifier = build_verifier(**registry)
-    result = run_check(
-        target,
-        ref=ref,
-        apps=apps,
-        token=token,
-        ssh_key=ssh_key,
-        fail_on=fail_on,
-        image_verifier=verifier,
-        cache_dir=_cache_dir(cache_dir),
-    )
+    cache = _cache_dir(cache_dir)
+    try:
+        result = run_check(
+            target,
+            ref=ref,
+            apps=apps,
+            token=token,
+            ssh_key=ssh_key,
+            fail_on=fail_on,
+            image_verifier=verifier,
+            cache_dir=cache,
+        )
+    finally:
+        prune_after_run(cache, cache_max_mb)  # the cache is content-addressed: nothing else bounds it
     for fmt, dest in plan:
         text = reporters.get(fmt)(result)
         if dest:

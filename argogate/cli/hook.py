@@ -41,11 +41,11 @@ Gate settings: ARGOGATE_FAIL_ON_AUDIT, ARGOGATE_ALLOW_REMOTE (as for `argogate c
     "--repo-url",
     envvar="ARGOGATE_REPO_URL",
     default="",
-    help="Git URL (default: the Application's source) [env ARGOGATE_REPO_URL].",
+    help="Git URL (default: the Application's sources; with several, gate only this repository's) [env ARGOGATE_REPO_URL].",
 )
 @click.option(
     "--revision", envvar="ARGOGATE_REVISION", default="",
-    help="Commit or ref to gate (default: the revision the Application is syncing) [env ARGOGATE_REVISION].",
+    help="Commit or ref to gate (default: the revision the Application is syncing, per source) [env ARGOGATE_REVISION].",
 )  # fmt: skip
 @click.option(
     "--path",

@@ -303,3 +303,222 @@ def test_read_credentials(tmp_path: Path) -> None:
     assert read_credentials(None) == {}
     with pytest.raises(ConfigError, match="no such directory"):
         read_credentials(str(tmp_path / "missing"))
+
+
+# --- multi-source Applications: the i-th source is gated at the i-th revision -----------------
+
+OWNER_POLICY = """\
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: require-owner
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: owner-label
+      match:
+        any:
+          - resources:
+              kinds: [ConfigMap]
+      validate:
+        message: "ConfigMaps need an owner label."
+        pattern:
+          metadata:
+            labels:
+              owner: "?*"
+"""
+CHART = {
+    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    "charts/web/values.yaml": "labels: {}\n",
+    "charts/web/templates/cm.yaml": (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-settings\n"
+        "  labels:\n    app: web\n{{- with .Values.labels }}\n{{ toYaml . | indent 4 }}\n{{- end }}\n"
+    ),
+}
+
+
+def configmap(name: str, owner: bool) -> str:
+    labels = "\n  labels:\n    owner: team-a" if owner else ""
+    return f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}{labels}\ndata:\n  k: v\n"
+
+
+def commit(repo: Path, files: dict[str, str], message: str) -> str:
+    """Write `files` into `repo` (created on first use) and commit; returns the sha."""
+    if not (repo / ".git").exists():
+        repo.mkdir(parents=True, exist_ok=True)
+        git(repo, "init", "-q", "-b", "main")
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def multi_source_app(sources: list[dict[str, Any]], revisions: list[str]) -> dict[str, Any]:
+    """As Argo CD leaves it while PreSync hooks run: syncResult.sources/revisions hold the resolved SHAs."""
+    return {
+        "metadata": {"name": "web", "namespace": "argocd"},
+        "spec": {
+            "project": "default",
+            "sources": sources,
+            "destination": {"server": "https://kubernetes.default.svc", "namespace": "web"},
+        },
+        "status": {
+            "sync": {"revisions": ["stale"] * len(sources)},
+            "operationState": {
+                "phase": "Running",
+                "operation": {"sync": {"revisions": ["main"] * len(sources)}},
+                "syncResult": {"source": {"repoURL": ""}, "sources": sources, "revisions": revisions},
+            },
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def two_revisions(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
+    """(file:// URL, sha A, sha B): at A only apps/a is compliant, at B only apps/b is."""
+    repo = tmp_path_factory.mktemp("multi") / "gitops"
+    a = commit(
+        repo,
+        {"policies/owner.yaml": OWNER_POLICY, "apps/a/cm.yaml": configmap("a", True), "apps/b/cm.yaml": configmap("b", False)},
+        "A",
+    )
+    b = commit(repo, {"apps/a/cm.yaml": configmap("a", False), "apps/b/cm.yaml": configmap("b", True)}, "B")
+    return f"file://{repo}", a, b
+
+
+def test_each_source_is_gated_at_its_own_revision(
+    api: FakeKube, tls: tuple[Path, Path], two_revisions: tuple[str, str, str]
+) -> None:
+    url, a, b = two_revisions
+    sources = [
+        {"repoURL": url, "targetRevision": "main", "path": "apps/a"},
+        {"repoURL": url, "targetRevision": "main", "path": "apps/b"},
+    ]
+    api.put_object("applications", multi_source_app(sources, [a, b]))
+    with kube(api, tls) as c:
+        out = run_hook(HookInputs(app="web"), c)
+    # the first revision for both sources would gate apps/b at A, where it has no owner label
+    assert out.exit_code == 0, out.message
+    assert out.message == f"argogate: app web at {a[:7]},{b[:7]} passed: 2 results, 0 audit findings"
+    assert f"argogate hook: app web[0]: {url} at {a}" in out.log
+    assert f"argogate hook: app web[1]: {url} at {b}" in out.log
+    assert "web[1]: rendered 1 objects (directory, apps/b); 1 policies" in out.log
+    rep = api.object("policyreports", "argogate-web", "web")
+    assert rep is not None and rep["metadata"]["annotations"]["argogate.io/revision"] == f"{a},{b}"
+    assert rep["summary"]["pass"] == 2
+
+
+def test_swapped_revisions_block_both_sources(
+    api: FakeKube, tls: tuple[Path, Path], two_revisions: tuple[str, str, str]
+) -> None:
+    url, a, b = two_revisions
+    sources = [
+        {"repoURL": url, "targetRevision": "main", "path": "apps/a"},
+        {"repoURL": url, "targetRevision": "main", "path": "apps/b"},
+    ]
+    api.put_object("applications", multi_source_app(sources, [b, a]))
+    with kube(api, tls) as c:
+        out = run_hook(HookInputs(app="web"), c)
+    assert out.exit_code == 1
+    lines = out.message.splitlines()
+    assert lines[0] == f"argogate: 2 Enforce rules blocked the sync of app web at {b[:7]},{a[:7]}:"
+    assert [line.split(" (")[0] for line in lines[1:]] == [
+        "[require-owner/owner-label] ConfigMap/web/a",
+        "[require-owner/owner-label] ConfigMap/web/b",
+    ]
+
+
+def test_repo_url_selects_the_sources_of_one_repository(
+    api: FakeKube, tls: tuple[Path, Path], two_revisions: tuple[str, str, str], remote: tuple[str, str]
+) -> None:
+    url, _, b = two_revisions
+    sources = [
+        {"repoURL": remote[0], "targetRevision": "main", "path": WEB},
+        {"repoURL": url, "targetRevision": "main", "path": "apps/b"},
+    ]
+    api.put_object("applications", multi_source_app(sources, [remote[1], b]))
+    with kube(api, tls) as c:
+        out = run_hook(HookInputs(app="web", repo_url=url), c)
+    assert out.exit_code == 0, out.message
+    assert [line for line in out.log if line.startswith("argogate hook:")] == [
+        f"argogate hook: app web[1]: {url} at {b}"
+    ]
+
+
+@pytest.fixture(scope="module")
+def chart_and_values(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str, str, str]:
+    """(chart repo URL, its sha, values repo URL, sha with an owner label, sha without one).
+
+    The chart repository holds no policies: the values repository's gate it."""
+    base = tmp_path_factory.mktemp("refs")
+    chart_sha = commit(base / "charts", CHART, "chart")
+    values = base / "values"
+    with_owner = commit(
+        values, {"policies/owner.yaml": OWNER_POLICY, "envs/prod.yaml": "labels:\n  owner: team-a\n"}, "owner"
+    )
+    without = commit(values, {"envs/prod.yaml": "labels:\n  tier: web\n"}, "no owner")
+    return f"file://{base / 'charts'}", chart_sha, f"file://{values}", with_owner, without
+
+
+@pytest.mark.parametrize("compliant", [True, False])
+def test_helm_value_files_come_from_the_ref_source_at_its_revision(
+    api: FakeKube, tls: tuple[Path, Path], chart_and_values: tuple[str, str, str, str, str], compliant: bool
+) -> None:
+    charts, chart_sha, values, with_owner, without = chart_and_values
+    sources = [
+        {"repoURL": charts, "targetRevision": "main", "path": "charts/web",
+         "helm": {"valueFiles": ["$values/envs/prod.yaml"]}},
+        {"repoURL": values, "targetRevision": "main", "ref": "values"},
+    ]  # fmt: skip
+    values_sha = with_owner if compliant else without
+    api.put_object("applications", multi_source_app(sources, [chart_sha, values_sha]))
+    with kube(api, tls) as c:
+        out = run_hook(HookInputs(app="web"), c)
+    assert f"argogate hook: app web[0]: $values from {values} at {values_sha}" in out.log
+    assert "web[0]: rendered 1 objects (helm, charts/web); 1 policies" in out.log
+    if compliant:
+        assert out.exit_code == 0, out.message
+    else:
+        assert out.exit_code == 1
+        assert "[require-owner/owner-label] ConfigMap/web/web-settings" in out.message
+
+
+def test_a_ref_in_the_same_repository_is_read_at_its_own_revision(
+    api: FakeKube, tls: tuple[Path, Path], tmp_path: Path
+) -> None:
+    repo = tmp_path / "mono"
+    old = commit(repo, {**CHART, "policies/owner.yaml": OWNER_POLICY, "envs/prod.yaml": "labels: {}\n"}, "old")
+    new = commit(repo, {"envs/prod.yaml": "labels:\n  owner: team-a\n"}, "values")
+    url = f"file://{repo}"
+    sources = [
+        {"repoURL": url, "targetRevision": "v1", "path": "charts/web",
+         "helm": {"valueFiles": ["$values/envs/prod.yaml"]}},
+        {"repoURL": url, "targetRevision": "main", "ref": "values"},
+    ]  # fmt: skip
+    api.put_object("applications", multi_source_app(sources, [old, new]))
+    with kube(api, tls) as c:
+        out = run_hook(HookInputs(app="web"), c)
+    assert out.exit_code == 0, out.message  # the chart's revision has no owner in envs/prod.yaml
+    assert f"argogate hook: app web[0]: $values from {url} at {new}" in out.log
+    api.put_object("applications", multi_source_app(sources, [new, new]))
+    with kube(api, tls) as c:
+        same = run_hook(HookInputs(app="web"), c)
+    assert same.exit_code == 0, same.message
+    assert not any("$values from" in line for line in same.log)  # one checkout serves both
+
+
+def test_helm_repository_charts_are_noted_not_gated(
+    api: FakeKube, tls: tuple[Path, Path], two_revisions: tuple[str, str, str]
+) -> None:
+    url, a, _ = two_revisions
+    sources = [
+        {"repoURL": "https://charts.example.com", "chart": "redis", "targetRevision": "1.2.3"},
+        {"repoURL": url, "targetRevision": "main", "path": "apps/a"},
+    ]
+    api.put_object("applications", multi_source_app(sources, ["1.2.3", a]))
+    with kube(api, tls) as c:
+        out = run_hook(HookInputs(app="web"), c)
+    assert out.exit_code == 0, out.message
+    assert "not gated: source 0: chart 'redis' comes from the Helm repository https://charts.example.com" in out.log

@@ -237,3 +237,20 @@ def test_fail_on_audit_turns_the_same_run_red(tmp_path: Path, tools_dir: Path) -
     proc = argogate(".", "--app", "apps/web", "--fail-on", "audit", "-o", "github", cwd=repo, tools=tools_dir)
     assert proc.returncode == 1
     assert proc.stdout.startswith("::error file=apps/web/deploy.yaml,line=1,")
+
+
+def test_the_cache_is_pruned_to_its_cap_after_the_run(tmp_path: Path, tools_dir: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"apps/a/cm.yaml": GOOD_CM})
+    cache = tmp_path / "cache"
+
+    def entries() -> int:
+        return len(list(cache.rglob("*.json")))
+
+    assert argogate(".", "--app", "apps/a", "--cache-dir", str(cache), cwd=repo, tools=tools_dir).returncode == 0
+    assert entries() == 2  # the render and the verdict: far under the default 256 MiB
+    env = {"ARGOGATE_CACHE_MAX_MB": "0"}
+    proc = argogate(".", "--app", "apps/a", "--cache-dir", str(cache), cwd=repo, tools=tools_dir, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert entries() == 0
+    proc = argogate(".", "--cache-dir", str(cache), "--cache-max-mb", "-1", cwd=repo, tools=tools_dir)
+    assert proc.returncode == 2 and "--cache-max-mb" in proc.stderr
