@@ -11,162 +11,36 @@ one filter selects the resource, `exclude.all` when all of them do.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from argogate.engine import wildcards
+from argogate.engine.identity import identity_memo
+from argogate.engine.matchinput import (
+    CLUSTER_SCOPED_KINDS,
+    AdmissionInfo,
+    MatchInput,
+    check_annotations,
+    check_kind,
+    check_selector,
+    check_subjects,
+    parse_kind_selector,
+    split_api_version,
+)
 
-# Kinds whose objects have no namespace (the Kyverno CLI's built-in discovery data).
-CLUSTER_SCOPED_KINDS = frozenset(
-    {
-        "ComponentStatus", "Namespace", "Node", "PersistentVolume", "MutatingWebhookConfiguration",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
-        "CustomResourceDefinition", "APIService", "SelfSubjectReview", "TokenReview", "SelfSubjectAccessReview",
-        "SelfSubjectRulesReview", "SubjectAccessReview", "CertificateSigningRequest", "FlowSchema",
-        "PriorityLevelConfiguration", "IPAddress", "IngressClass", "ServiceCIDR", "RuntimeClass", "ClusterRole",
-        "ClusterRoleBinding", "DeviceClass", "ResourceSlice", "PriorityClass", "CSIDriver", "CSINode",
-        "StorageClass", "VolumeAttachment", "VolumeAttributesClass", "ClusterPolicy", "ClusterPolicyReport",
-        "ClusterIssuer", "ClusterCleanupPolicy", "ClusterSecretStore", "ClusterExternalSecret",
-        "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
-    }
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class AdmissionInfo:
-    """Who makes the request (the CLI's --userinfo file); empty means nobody in particular."""
-
-    username: str = ""
-    groups: tuple[str, ...] = ()
-    roles: tuple[str, ...] = ()
-    cluster_roles: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.username or self.groups or self.roles or self.cluster_roles)
-
-    def to_request(self) -> dict[str, Any]:
-        return {"username": self.username, "groups": list(self.groups)} if self.username or self.groups else {}
-
-
-@dataclass(frozen=True)
-class MatchInput:
-    resource: dict[str, Any]
-    group: str
-    version: str
-    kind: str
-    subresource: str = ""
-    operation: str = "CREATE"
-    namespace_labels: dict[str, str] = field(default_factory=dict)
-    admission: AdmissionInfo = field(default_factory=AdmissionInfo)
-
-    @classmethod
-    def of(cls, resource: dict[str, Any], **kw: Any) -> MatchInput:
-        group, version = split_api_version(str(resource.get("apiVersion") or ""))
-        return cls(resource, group, version, str(resource.get("kind") or ""), **kw)
-
-
-def split_api_version(api_version: str) -> tuple[str, str]:
-    if "/" in api_version:
-        g, v = api_version.split("/", 1)
-        return g, v
-    return "", api_version
-
-
-_VERSION = re.compile(r"^(v\d+((alpha|beta)\d+)?|\*)$")
-
-
-def parse_kind_selector(selector: str) -> tuple[str, str, str, str]:
-    """(group, version, kind, subresource) as kyverno `pkg/utils/kube/kind.go: ParseKindSelector`."""
-    parts = selector.split("/")
-    parts = parts[:-1] + parts[-1].split(".")
-    n = len(parts)
-    if n == 1:
-        return "*", "*", parts[0], ""
-    if n == 2:
-        if parts[0] == "*" and parts[1] == "*":
-            return "*", "*", "*", "*"
-        if parts[0] == "*" and parts[1].lower() == parts[1]:
-            return "*", "*", parts[0], parts[1]
-        if _VERSION.match(parts[0]):
-            return "*", parts[0], parts[1], ""
-        return "*", "*", parts[0], parts[1]
-    if n == 3:
-        if _VERSION.match(parts[0]):
-            return "*", parts[0], parts[1], parts[2]
-        return parts[0], parts[1], parts[2], ""
-    if n == 4:
-        return parts[0], parts[1], parts[2], parts[3]
-    return "", "", "", ""
-
-
-def check_kind(kinds: list[str], m: MatchInput, *, allow_ephemeral: bool = True) -> bool:
-    """CheckKind (pkg/utils/match/kind.go): a selector without subresource matches any subresource."""
-    for k in kinds:
-        group, version, kind, sub = parse_kind_selector(str(k))
-        if wildcards.match(group, m.group) and wildcards.match(version, m.version) and wildcards.match(kind, m.kind):
-            if not sub or wildcards.match(sub, m.subresource):
-                return True
-            if allow_ephemeral and m.kind == "Pod" and m.version == "v1" and m.subresource == "ephemeralcontainers":
-                return True
-    return False
-
-
-def check_selector(selector: dict[str, Any], labels: dict[str, str]) -> bool:
-    """A metav1.LabelSelector with Kyverno's wildcard support in matchLabels."""
-    labels = labels or {}
-    for key, value in (selector.get("matchLabels") or {}).items():
-        key, value = str(key), str(value)
-        if wildcards.contains_wildcard(key) or wildcards.contains_wildcard(value):
-            if not any(wildcards.match(key, lk) and wildcards.match(value, str(lv)) for lk, lv in labels.items()):
-                return False
-        elif labels.get(key) != value:
-            return False
-    for expr in selector.get("matchExpressions") or []:
-        key = str(expr.get("key"))
-        op = str(expr.get("operator"))
-        values = [str(v) for v in expr.get("values") or []]
-        present = key in labels
-        if op == "In":
-            if not present or labels[key] not in values:
-                return False
-        elif op == "NotIn":
-            if present and labels[key] in values:
-                return False
-        elif op == "Exists":
-            if not present:
-                return False
-        elif op == "DoesNotExist":
-            if present:
-                return False
-        else:
-            return False
-    return True
-
-
-def _check_annotations(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
-    actual = actual or {}
-    for k, v in expected.items():
-        if not any(wildcards.match(str(k), str(ak)) and wildcards.match(str(v), str(av)) for ak, av in actual.items()):
-            return False
-    return True
-
-
-def _check_subjects(subjects: list[dict[str, Any]], info: AdmissionInfo) -> bool:
-    for s in subjects:
-        kind = s.get("kind")
-        name = str(s.get("name") or "")
-        if kind == "ServiceAccount":
-            if info.username == f"system:serviceaccount:{s.get('namespace', '')}:{name}":
-                return True
-        elif kind == "Group":
-            if any(wildcards.match(name, g) for g in info.groups):
-                return True
-        elif wildcards.match(name, info.username):
-            return True
-    return False
+__all__ = [
+    "CLUSTER_SCOPED_KINDS",
+    "AdmissionInfo",
+    "MatchInput",
+    "check_kind",
+    "check_selector",
+    "excluded",
+    "match_block_selects",
+    "parse_kind_selector",
+    "rule_kinds",
+    "rule_matches",
+    "split_api_version",
+]
 
 
 def _resource_namespace(resource: dict[str, Any]) -> str:
@@ -176,29 +50,64 @@ def _resource_namespace(resource: dict[str, Any]) -> str:
     return str(md.get("namespace") or "")
 
 
-def _description_matches(rd: dict[str, Any], m: MatchInput) -> bool:
-    md = m.resource.get("metadata") or {}
-    if rd.get("kinds") and not check_kind(rd["kinds"], m):
-        return False
-    name = str(md.get("name") or md.get("generateName") or "")
-    if rd.get("name") and not wildcards.match(str(rd["name"]), name):
-        return False
-    if rd.get("names") and not any(wildcards.match(str(n), name) for n in rd["names"]):
-        return False
+def _metadata(m: MatchInput) -> dict[str, Any]:
+    return m.resource.get("metadata") or {}
+
+
+def _resource_name(m: MatchInput) -> str:
+    md = _metadata(m)
+    return str(md.get("name") or md.get("generateName") or "")
+
+
+_Check = Callable[[MatchInput], bool]
+
+
+def _kinds_check(kinds: list[Any]) -> _Check:
+    selectors = [parse_kind_selector(str(k)) for k in kinds]
+    if all(
+        g == "*" and v == "*" and not sub and not wildcards.contains_wildcard(k) for g, v, k, sub in selectors
+    ):
+        names = frozenset(k for _, _, k, _ in selectors)  # what check_kind comes down to for bare kinds
+        return lambda m: m.kind in names
+    return lambda m: check_kind(kinds, m)
+
+
+def _description_checks(rd: dict[str, Any]) -> tuple[_Check, ...]:
+    """`doesResourceMatchConditionBlock` for one resource description, one check per attribute set."""
+    checks: list[_Check] = []
+    if rd.get("kinds"):
+        checks.append(_kinds_check(rd["kinds"]))
+    if rd.get("name"):
+        pattern = str(rd["name"])
+        checks.append(lambda m: wildcards.match(pattern, _resource_name(m)))
+    if rd.get("names"):
+        names = [str(n) for n in rd["names"]]
+        checks.append(lambda m: _matches_any(names, _resource_name(m)))
     if rd.get("namespaces"):
-        ns = _resource_namespace(m.resource)
-        if not any(wildcards.match(str(n), ns) for n in rd["namespaces"]):
-            return False
-    if rd.get("annotations") and not _check_annotations(rd["annotations"], md.get("annotations") or {}):
-        return False
-    if rd.get("selector") is not None and not check_selector(rd["selector"], md.get("labels") or {}):
-        return False
-    if rd.get("namespaceSelector") is not None and m.kind != "Namespace" and m.kind:
-        if not check_selector(rd["namespaceSelector"], m.namespace_labels):
-            return False
-    if rd.get("operations") and m.operation not in rd["operations"]:
-        return False
-    return True
+        namespaces = [str(n) for n in rd["namespaces"]]
+        checks.append(lambda m: _matches_any(namespaces, _resource_namespace(m.resource)))
+    if rd.get("annotations"):
+        annotations = rd["annotations"]
+        checks.append(lambda m: check_annotations(annotations, _metadata(m).get("annotations") or {}))
+    if rd.get("selector") is not None:
+        selector = rd["selector"]
+        checks.append(lambda m: check_selector(selector, _metadata(m).get("labels") or {}))
+    if rd.get("namespaceSelector") is not None:
+        ns_selector = rd["namespaceSelector"]
+        checks.append(
+            lambda m: m.kind == "Namespace" or not m.kind or check_selector(ns_selector, m.namespace_labels)
+        )
+    if rd.get("operations"):
+        operations = rd["operations"]
+        checks.append(lambda m: m.operation in operations)
+    return tuple(checks)
+
+
+def _matches_any(patterns: list[str], value: str) -> bool:
+    for p in patterns:
+        if wildcards.match(p, value):
+            return True
+    return False
 
 
 def _user_info_matches(f: dict[str, Any], info: AdmissionInfo) -> bool:
@@ -206,7 +115,7 @@ def _user_info_matches(f: dict[str, Any], info: AdmissionInfo) -> bool:
         return False
     if f.get("clusterRoles") and not set(f["clusterRoles"]) & set(info.cluster_roles):
         return False
-    if f.get("subjects") and not _check_subjects(f["subjects"], info):
+    if f.get("subjects") and not check_subjects(f["subjects"], info):
         return False
     return True
 
@@ -214,54 +123,131 @@ def _user_info_matches(f: dict[str, Any], info: AdmissionInfo) -> bool:
 _USER_KEYS = ("roles", "clusterRoles", "subjects")
 
 
-def _filter_selects(f: dict[str, Any], m: MatchInput, *, ignore_user: bool) -> bool | None:
-    """True/False, or None for an empty filter (which selects nothing)."""
-    rd = f.get("resources") or {}
-    has_user = any(f.get(k) for k in _USER_KEYS) and not ignore_user
-    if not rd and not has_user:
-        return None
-    if not _description_matches(rd, m):
-        return False
-    return ignore_user or _user_info_matches(f, m.admission)
+class _Filter:
+    """One match/exclude filter (`resources` plus user info), its checks built once."""
+
+    __slots__ = ("checks", "empty", "has_user", "raw")
+
+    def __init__(self, f: dict[str, Any]) -> None:
+        rd = f.get("resources") or {}
+        self.raw = f
+        self.empty = not rd
+        self.has_user = any(f.get(k) for k in _USER_KEYS)
+        self.checks = _description_checks(rd)
+
+    def selects(self, m: MatchInput, ignore_user: bool) -> bool | None:
+        """True/False, or None for an empty filter (which selects nothing)."""
+        if self.empty and (ignore_user or not self.has_user):
+            return None
+        for check in self.checks:
+            if not check(m):
+                return False
+        return ignore_user or _user_info_matches(self.raw, m.admission)
 
 
 def _flat_filter(block: dict[str, Any]) -> dict[str, Any]:
     return {k: block[k] for k in ("resources", *_USER_KEYS) if k in block}
 
 
+# Rules are matched against every resource and never edited: build each filter once per
+# filter object (an `any`/`all` entry) or block object (the flat form).
+_entry_filter = identity_memo(8192)(_Filter)
+_block_filter = identity_memo(8192)(lambda block: _Filter(_flat_filter(block)))
+
+
+def _any_selects(filters: list[dict[str, Any]], m: MatchInput, ignore_user: bool) -> bool:
+    for f in filters:
+        if _entry_filter(f).selects(m, ignore_user):
+            return True
+    return False
+
+
+def _all_select(filters: list[dict[str, Any]], m: MatchInput, ignore_user: bool) -> bool:
+    for f in filters:
+        if not _entry_filter(f).selects(m, ignore_user):
+            return False
+    return True
+
+
+def _compile_rule(rule: dict[str, Any]) -> _Check:
+    """The match and exclude blocks of one rule as one check (`rule_matches` without the namespace)."""
+    match = rule.get("match") or {}
+    check: _Check
+    if match.get("any"):
+        filters = tuple(_Filter(f) for f in match["any"])
+
+        def any_selects(m: MatchInput) -> bool:
+            ignore_user = m.admission.empty
+            for f in filters:
+                if f.selects(m, ignore_user):
+                    return True
+            return False
+
+        check = any_selects
+    elif match.get("all"):
+        filters = tuple(_Filter(f) for f in match["all"])
+
+        def all_select(m: MatchInput) -> bool:
+            ignore_user = m.admission.empty
+            for f in filters:
+                if not f.selects(m, ignore_user):
+                    return False
+            return True
+
+        check = all_select
+    else:
+        flat = _Filter(_flat_filter(match))
+        filters = (flat,)
+        check = lambda m: bool(flat.selects(m, m.admission.empty))  # noqa: E731
+    if len(filters) == 1 and not filters[0].empty and not filters[0].has_user and len(filters[0].checks) == 1:
+        check = filters[0].checks[0]  # e.g. kinds only: the filter is its one check
+    exclude = rule.get("exclude")
+    if not exclude:
+        return check
+    selects = check
+    return lambda m: selects(m) and not excluded(exclude, m)
+
+
+# per rule object: its match and exclude blocks when compiled (a rule given other blocks since
+# is compiled again), and the check
+_RULES: dict[int, tuple[dict[str, Any], Any, Any, _Check]] = {}
+
+
+def _rule_check(rule: dict[str, Any]) -> _Check:
+    hit = _RULES.get(id(rule))
+    match, exclude = rule.get("match"), rule.get("exclude")
+    if hit is not None and hit[0] is rule and hit[1] is match and hit[2] is exclude:
+        return hit[3]
+    check = _compile_rule(rule)
+    if len(_RULES) >= 4096:
+        _RULES.clear()
+    _RULES[id(rule)] = (rule, match, exclude, check)
+    return check
+
+
 def rule_matches(rule: dict[str, Any], m: MatchInput, *, policy_namespace: str = "") -> bool:
     """MatchesResourceDescription for one rule; True when the rule applies to the resource."""
     if policy_namespace and policy_namespace != (m.resource.get("metadata") or {}).get("namespace"):
         return False
-    match = rule.get("match") or {}
-    ignore_user = m.admission.empty
-    if match.get("any"):
-        if not any(_filter_selects(f, m, ignore_user=ignore_user) for f in match["any"]):
-            return False
-    elif match.get("all"):
-        if not all(_filter_selects(f, m, ignore_user=ignore_user) for f in match["all"]):
-            return False
-    elif not _filter_selects(_flat_filter(match), m, ignore_user=ignore_user):
-        return False
-    return not excluded(rule.get("exclude") or {}, m)
+    return _rule_check(rule)(m)
 
 
 def excluded(exclude: dict[str, Any], m: MatchInput) -> bool:
     if not exclude:
         return False
     if exclude.get("any"):
-        return any(_filter_selects(f, m, ignore_user=False) for f in exclude["any"])
+        return _any_selects(exclude["any"], m, False)
     if exclude.get("all"):
-        return all(_filter_selects(f, m, ignore_user=False) for f in exclude["all"])
-    return bool(_filter_selects(_flat_filter(exclude), m, ignore_user=False))
+        return _all_select(exclude["all"], m, False)
+    return bool(_block_filter(exclude).selects(m, False))
 
 
 def match_block_selects(block: dict[str, Any], m: MatchInput) -> bool:
     """CheckMatchesResources (exceptions): any/all filters, user info always considered."""
     if block.get("any"):
-        return any(_filter_selects(f, m, ignore_user=False) for f in block["any"])
+        return _any_selects(block["any"], m, False)
     if block.get("all"):
-        return all(_filter_selects(f, m, ignore_user=False) for f in block["all"])
+        return _all_select(block["all"], m, False)
     return True
 
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from argogate.engine import gofmt, messages
+from argogate.engine import gofmt, jmes, messages
 from argogate.engine.api import ResourceLookup
+from argogate.engine.conditions import evaluate_conditions
 from argogate.engine.context import Context
 from argogate.engine.contextentries import load_entries
 from argogate.engine.outcome import Outcome
+from argogate.engine.pattern import match_pattern
+from argogate.engine.variables.substitute import substitute_shared
 from argogate.model.result import RuleStatus
 
 
@@ -32,6 +35,11 @@ class RuleEnv:
 
 
 class _Validator:
+    __slots__ = (
+        "any_pattern", "deny", "element", "entries", "env", "foreach", "nesting", "pattern",
+        "preconditions", "rule_message", "rule_name",
+    )  # fmt: skip
+
     def __init__(
         self,
         rule_name: str,
@@ -57,9 +65,6 @@ class _Validator:
 
     # validator.validate
     def validate(self, resource: dict[str, Any]) -> Outcome | None:
-        from argogate.engine.conditions import evaluate_conditions
-        from argogate.engine.variables.substitute import substitute_all
-
         ctx = self.env.ctx
         if self.entries:
             try:
@@ -75,28 +80,25 @@ class _Validator:
                 return Outcome.skip("preconditions not met")
         if self.deny is not None:
             return self._deny()
-        if self.pattern is not None or self.any_pattern is not None:
+        pattern, any_pattern = self.pattern, self.any_pattern
+        if pattern is not None or any_pattern is not None:
             try:
-                if self.pattern is not None:
-                    self.pattern = substitute_all(self.pattern, ctx)
+                if pattern is not None:
+                    pattern = substitute_shared(pattern, ctx)
                 else:
-                    self.any_pattern = substitute_all(self.any_pattern, ctx)
+                    any_pattern = substitute_shared(any_pattern, ctx)
             except Exception as exc:
                 return Outcome.error("variable substitution failed", exc)
             target = self.element if isinstance(self.element, dict) and self.element else resource
-            return self._patterns(target)
+            return self._patterns(target, pattern, any_pattern)
         if self.foreach is not None:
             return self._foreach(resource)
         return None
 
     def _message(self) -> Any:
-        from argogate.engine.variables.substitute import substitute_all
-
-        return substitute_all(self.rule_message, self.env.ctx)
+        return substitute_shared(self.rule_message, self.env.ctx)
 
     def _deny(self) -> Outcome:
-        from argogate.engine.conditions import evaluate_conditions
-
         conditions = (self.deny or {}).get("conditions")
         try:
             # CheckDenyPreconditions: the rule denies when its conditions hold (no conditions: always)
@@ -112,7 +114,9 @@ class _Validator:
         except Exception:
             return Outcome.fail(str(self.rule_message))
         if not isinstance(raw, str):
-            return Outcome.fail("the produced message didn't resolve to a string, check your policy definition.")
+            return Outcome.fail(
+                "the produced message didn't resolve to a string, check your policy definition."
+            )
         return Outcome.fail(raw)
 
     def _error_message(self, err: str, path: tuple[str | int, ...] | None) -> str:
@@ -124,11 +128,9 @@ class _Validator:
             return messages.pattern_substitution_failed(self.rule_name, err)
         return messages.pattern_failed(self.rule_name, str(msg), path, err)
 
-    def _patterns(self, resource: dict[str, Any]) -> Outcome:
-        from argogate.engine.pattern import match_pattern
-
-        if self.pattern is not None:
-            pe = match_pattern(resource, self.pattern)
+    def _patterns(self, resource: dict[str, Any], pattern: Any, any_pattern: Any) -> Outcome:
+        if pattern is not None:
+            pe = match_pattern(resource, pattern)
             if pe is None:
                 return Outcome.passed(messages.validation_passed(self.rule_name))
             if pe.skip:
@@ -136,13 +138,13 @@ class _Validator:
             if pe.path is None:  # Kyverno's empty path: an execution error, not a failure
                 return Outcome(RuleStatus.ERROR, self._error_message(pe.message, None))
             return Outcome.fail(self._error_message(pe.message, pe.path))
-        patterns = self.any_pattern
+        patterns = any_pattern
         if not isinstance(patterns, list):
             return Outcome.error("failed to deserialize anyPattern, expected type array", "not a list")
         failed: list[str] = []
         skipped: list[str] = []
-        for idx, pattern in enumerate(patterns):
-            pe = match_pattern(resource, pattern)
+        for idx, alternative in enumerate(patterns):
+            pe = match_pattern(resource, alternative)
             if pe is None:
                 return Outcome.passed(messages.any_pattern_passed(self.rule_name, idx))
             if pe.skip:
@@ -160,8 +162,6 @@ class _Validator:
 
     # validateForEach
     def _foreach(self, resource: dict[str, Any]) -> Outcome | None:
-        from argogate.engine import jmes
-
         apply_count = 0
         for fe in self.foreach or []:
             try:
@@ -177,8 +177,22 @@ class _Validator:
             return Outcome.skip("rule skipped")
         return Outcome.passed("rule passed")
 
-    def _elements(self, resource: dict[str, Any], fe: dict[str, Any], elements: list[Any]) -> tuple[Outcome, int]:
+    def _elements(
+        self, resource: dict[str, Any], fe: dict[str, Any], elements: list[Any]
+    ) -> tuple[Outcome, int]:
         ctx = self.env.ctx
+        names = (
+            ("element",),
+            ("elementIndex",),
+            (f"element{self.nesting}",),
+            (f"elementIndex{self.nesting}",),
+        )
+        scope = fe.get("elementScope")
+        # one validator serves every element: only the element it scopes to changes
+        child = _Validator(
+            self.rule_name, self.rule_message, self.env, body=fe, nesting=self.nesting + 1, with_entries=True
+        )
+        last = len(elements) - 1
         ctx.checkpoint()
         try:
             count = 0
@@ -186,12 +200,11 @@ class _Validator:
                 if element is None:
                     continue
                 ctx.rewind()
-                ctx.add("element", element)
-                ctx.add("elementIndex", index)
-                ctx.add(f"element{self.nesting}", element)
-                ctx.add(f"elementIndex{self.nesting}", index)
+                ctx.add(names[0], element)
+                ctx.add(names[1], index)
+                ctx.add(names[2], element)
+                ctx.add(names[3], index)
                 scoped = isinstance(element, dict)
-                scope = fe.get("elementScope")
                 if scope is not None:
                     if scope and not isinstance(element, dict):
                         msg = (
@@ -200,20 +213,12 @@ class _Validator:
                         )
                         return Outcome.error("failed to process foreach", msg), count
                     scoped = bool(scope)
-                child = _Validator(
-                    self.rule_name,
-                    self.rule_message,
-                    self.env,
-                    body=fe,
-                    element=element if scoped else self.element,
-                    nesting=self.nesting + 1,
-                    with_entries=True,
-                )
+                child.element = element if scoped else self.element
                 r = child.validate(resource)
                 if r is None or r.status is RuleStatus.SKIP:
                     continue
                 if r.status is not RuleStatus.PASS:
-                    if r.status is RuleStatus.ERROR and index < len(elements) - 1:
+                    if r.status is RuleStatus.ERROR and index < last:
                         continue
                     return Outcome(r.status, f"validation failure: {r.message}"), count
                 count += 1
@@ -222,7 +227,9 @@ class _Validator:
             ctx.restore()
 
 
-def validate_rule(rule_name: str, validate: dict[str, Any], resource: dict[str, Any], env: RuleEnv) -> Outcome | None:
+def validate_rule(
+    rule_name: str, validate: dict[str, Any], resource: dict[str, Any], env: RuleEnv
+) -> Outcome | None:
     """Run a pattern/anyPattern/deny/foreach validate rule whose context and preconditions are loaded."""
     v = _Validator(rule_name, validate.get("message"), env, body=validate)
     return v.validate(resource)

@@ -386,7 +386,10 @@ def _substitute(entries: list[dict[str, Any]], ctx: Context) -> list[dict[str, A
 
     out = []
     for entry in entries:
-        stripped = copy.deepcopy(entry)
+        # only the attestations lose their conditions: copy what is edited, not the whole entry
+        stripped = dict(entry)
+        if isinstance(entry.get("attestations"), list):
+            stripped["attestations"] = [dict(a) if isinstance(a, dict) else a for a in entry["attestations"]]
         conds = [a.pop("conditions", None) for a in stripped.get("attestations") or [] if isinstance(a, dict)]
         sub = substitute_all(stripped, ctx)
         for a, c in zip(sub.get("attestations") or [], conds, strict=False):
@@ -421,7 +424,7 @@ def verify_images_rule(
         )
     state = _State(verifier, ctx, lookup)
     responses: list[_Resp] = []
-    patched = copy.deepcopy(resource)
+    patched = resource  # copied before the first digest is written
     changed = False
     for entry in entries:
         v = _Verifier(state, entry)
@@ -456,6 +459,8 @@ def verify_images_rule(
                     digest = check.digest if check.ok else ""
                 if digest:
                     resp = resp or _Resp(RuleStatus.PASS, "mutated image digest")
+                    if not changed:
+                        patched = copy.deepcopy(resource)
                     _set(patched, slot.path, f"{info.reference}@{digest}")  # makeAddDigestPatch
                     changed = True
                     info = _with_digest(info, digest)

@@ -187,3 +187,36 @@ def test_rule_kinds_never_excludes_a_match(rule: dict[str, Any], expected: froze
         m = MatchInput.of(res, subresource=sub) if sub else MatchInput.of(res)
         if rule_matches(rule, m):
             assert kind in expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ({"match": {"any": [{"resources": {"kinds": ["Pod", "Deployment"]}}]}}, True),  # one set lookup
+        ({"match": {"any": [{"resources": {"kinds": ["v1/Pod"]}}]}}, True),
+        ({"match": {"any": [{"resources": {"kinds": ["apps/v1/Pod"]}}]}}, False),
+        ({"match": {"any": [{"resources": {"kinds": ["P?d"]}}]}}, True),
+        ({"match": {"any": [{"resources": {"kinds": ["Pod"]}}, {"resources": {"names": ["x"]}}]}}, True),
+        ({"match": {"all": [{"resources": {"kinds": ["Pod"]}}, {"resources": {"names": ["web-*"]}}]}}, True),
+        ({"match": {"resources": {"kinds": ["Pod"]}}, "exclude": {"resources": {"kinds": ["Pod"]}}}, False),
+        (
+            {
+                "match": {
+                    "any": [{"resources": {"kinds": ["Pod"]}, "subjects": [{"kind": "User", "name": "x"}]}]
+                }
+            },
+            True,
+        ),
+    ],
+)
+def test_compiled_rules(rule: dict[str, Any], expected: bool) -> None:
+    for _ in range(2):  # the compiled rule is remembered and answers the same
+        assert rule_matches(rule, m(POD)) is expected
+
+
+def test_a_rule_given_new_blocks_is_compiled_again() -> None:
+    rule: dict[str, Any] = {"match": {"any": [{"resources": {"kinds": ["Pod"]}}]}}
+    assert rule_matches(rule, m(POD)) is True
+    rule["match"] = {"any": [{"resources": {"kinds": ["Deployment"]}}]}
+    assert rule_matches(rule, m(POD)) is False
+    assert rule_matches(rule, m(DEPLOY)) is True

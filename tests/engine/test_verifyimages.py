@@ -325,3 +325,26 @@ def test_a_digest_lookup_failure_is_reported() -> None:
         RuleStatus.ERROR,
         "failed to update digest: dial tcp: connection refused",
     )
+
+
+def test_the_policy_entries_are_never_edited() -> None:
+    # attestation conditions are set aside while the rest is substituted, on copies only
+    att = {
+        "type": "slsa",
+        "attestors": _keys(K1),
+        "conditions": [{"all": [{"key": "{{ builder.id }}", "operator": "Equals", "value": "ci"}]}],
+    }
+    entries = [{"imageReferences": ["*"], "attestations": [att]}]
+    engine = _engine(entries, FakeVerifier({K1}, statements=[{"type": "slsa", "predicate": {}}]))
+    raw = engine.policies[0].rules[0].raw["verifyImages"]
+    before = repr(raw)
+    for _ in range(2):
+        engine.evaluate([_pod("nginx:1")])
+        assert repr(raw) == before
+
+
+def test_an_unpinned_resource_is_not_copied() -> None:
+    pod = _pod(f"nginx@{DIGEST}")
+    ev = _run([{"imageReferences": ["*"], "mutateDigest": False, "verifyDigest": True}], None, pod)
+    assert ev.results[0].status is RuleStatus.PASS
+    assert ev.resources[0] == pod

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from argogate.engine.conditions.membership import Operator
 from argogate.engine.conditions.operators import get_operator
 from argogate.engine.context import Context
 from argogate.engine.variables import VariableError, substitute_in_preconditions
@@ -39,6 +41,11 @@ def _join(messages: list[str], sep: str) -> str:
     return sep.join(m for m in messages if m)
 
 
+@lru_cache(maxsize=256)
+def _operator(name: str) -> Operator | None:
+    return get_operator(name)
+
+
 def evaluate_condition(condition: Mapping[str, Any], ctx: Context) -> tuple[bool, str]:
     """variables.Evaluate: (result, the condition's own message)."""
     try:
@@ -50,7 +57,7 @@ def evaluate_condition(condition: Mapping[str, Any], ctx: Context) -> tuple[bool
     except VariableError as e:
         raise ConditionError(f"failed to substitute variables in condition value: {e}") from e
     operator = condition.get("operator")
-    handler = get_operator(operator) if isinstance(operator, str) else None
+    handler = _operator(operator) if isinstance(operator, str) else None
     if handler is None:
         raise ConditionError(
             f"failed to create handler for condition operator: unknown operator {operator!r}"

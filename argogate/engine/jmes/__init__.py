@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from argogate.engine.jmes.errors import JMESError, NotFoundError
 from argogate.engine.jmes.functions._common import FunctionEntry
-from argogate.engine.jmes.registry import FUNCTIONS, compile, function_names, search
+from argogate.engine.jmes.registry import FUNCTIONS, apply, compile, evaluator, function_names, search
 
-__all__ = ["FUNCTIONS", "FunctionEntry", "JMESError", "NotFoundError", "compile", "function_names", "search"]
+__all__ = [
+    "FUNCTIONS",
+    "FunctionEntry",
+    "JMESError",
+    "NotFoundError",
+    "apply",
+    "compile",
+    "evaluator",
+    "function_names",
+    "search",
+]

@@ -28,6 +28,7 @@ from jmespath.functions import Functions  # type: ignore[import-untyped]
 from jmespath.parser import ParsedResult  # type: ignore[import-untyped]
 
 from argogate.engine.gofmt import go_json
+from argogate.engine.jmes.compiled import Eval, compile_node
 from argogate.engine.jmes.errors import JMESError, NotFoundError
 from argogate.engine.jmes.functions import arithmetic, encoding, images, misc, semver, strings, time
 from argogate.engine.jmes.functions._common import FunctionEntry, signature
@@ -72,25 +73,8 @@ class _Interpreter(visitor.TreeInterpreter):  # type: ignore[misc]
         return result
 
 
-class _StrictInterpreter(visitor.TreeInterpreter):  # type: ignore[misc]
-    """For plain dotted paths: a missing key raises NotFoundError, as Kyverno reports it."""
-
-    def visit_field(self, node: dict[str, Any], value: Any) -> Any:
-        if isinstance(value, dict):
-            key = node["value"]
-            if key not in value:
-                raise NotFoundError(key)
-            return value[key]
-        return None
-
-
-def _plain_path(node: dict[str, Any]) -> bool:
-    if node["type"] == "field":
-        return True
-    return node["type"] == "subexpression" and all(_plain_path(c) for c in node["children"])
-
-
 _OPTIONS = jmespath.Options(custom_functions=KyvernoFunctions())
+_INTERPRETER = _Interpreter(_OPTIONS)  # stateless between calls: one serves every query
 
 
 @lru_cache(maxsize=512)
@@ -102,13 +86,58 @@ def compile(expr: str) -> ParsedResult:
         raise JMESError(str(e)) from None
 
 
+def plain_path_keys(node: dict[str, Any]) -> tuple[str, ...] | None:
+    """The keys of a plain dotted path (`a.b.c`), or None for anything richer."""
+    if node["type"] == "field":
+        return (node["value"],)
+    if node["type"] != "subexpression":
+        return None
+    keys: list[str] = []
+    for child in node["children"]:
+        sub = plain_path_keys(child)
+        if sub is None:
+            return None
+        keys.extend(sub)
+    return tuple(keys)
+
+
+def _strict_path(keys: tuple[str, ...]) -> Eval:
+    """A plain dotted path: a missing key raises NotFoundError, as Kyverno reports it."""
+
+    def lookup(value: Any) -> Any:
+        for key in keys:
+            if isinstance(value, dict):
+                if key not in value:
+                    raise NotFoundError(key)
+                value = value[key]
+            else:
+                value = None
+        return value
+
+    return lookup
+
+
+@lru_cache(maxsize=1024)
+def evaluator(expr: str) -> Eval:
+    """`expr` compiled once into a function of the document; JMESError on a syntax error.
+
+    Call it through `search`, which turns evaluation failures into JMESError."""
+    node = compile(expr).parsed
+    keys = plain_path_keys(node)
+    if keys is not None:
+        return _strict_path(keys)
+    return compile_node(node, _INTERPRETER)
+
+
 def search(expr: str, data: Any) -> Any:
     """Evaluate `expr` against `data` the way Kyverno does."""
-    parsed = compile(expr)
+    return apply(evaluator(expr), data)
+
+
+def apply(run: Eval, data: Any) -> Any:
+    """Run an `evaluator` on `data`; any failure is a JMESError."""
     try:
-        if _plain_path(parsed.parsed):
-            return _StrictInterpreter(_OPTIONS).visit(parsed.parsed, data)
-        return _Interpreter(_OPTIONS).visit(parsed.parsed, data)
+        return run(data)
     except JMESError:
         raise
     except exceptions.JMESPathError as e:

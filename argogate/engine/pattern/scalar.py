@@ -205,7 +205,10 @@ class StringPattern:
         if isinstance(value, str) and value == self.raw:
             return True
         for alt in self.alternatives:
-            if all(c is not None and c.check(value) for c in alt):
+            for c in alt:
+                if c is None or not c.check(value):
+                    break
+            else:
                 return True
         return False
 

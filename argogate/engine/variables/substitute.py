@@ -14,68 +14,36 @@ newPreconditionsVariableResolver now returns the error too).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import Any
 
 from argogate.engine import jmes
 from argogate.engine.context import Context
 from argogate.engine.gofmt import go_json
-from argogate.engine.identity import identity_memo
+from argogate.engine.jmes.compiled import Eval
+from argogate.engine.variables.references import is_reference, substitute_references
+from argogate.engine.variables.tree import REFS, Path, VariableError, copy_tree, markers, traversal_path, walk
 
-Path = tuple[str | int, ...]
+__all__ = [
+    "VariableError",
+    "is_reference",
+    "is_variable",
+    "substitute_all",
+    "substitute_in_conditions",
+    "substitute_in_preconditions",
+    "substitute_shared",
+    "traversal_path",
+]
 
 # vars.go
 REGEX_VARIABLES = re.compile(r"(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})")
 REGEX_ESCP_VARIABLES = re.compile(r"\\\{\{(\{[^{}]*\}|[^{}])*\}\}")
-REGEX_REFERENCES = re.compile(r"^\$\(.[^\ ]*\)|[^\\]\$\(.[^\ ]*\)")
-REGEX_ESCP_REFERENCES = re.compile(r"\\\$\(.[^\ ]*\)")
 _REGEX_VARIABLE_INIT = re.compile(r"^\{\{(\{[^{}]*\}|[^{}])*\}\}")
 _MAX_PASSES = 1000
 
 
-class VariableError(Exception):
-    """A variable or reference that Kyverno could not resolve; `message` is Kyverno's text."""
-
-    def __init__(self, message: str, *, variable: str = "", path: Path = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.variable = variable
-        self.path = path
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def traversal_path(path: Path) -> str:
-    """jsonutils traverse.go path text: "" for the root, "/a/0/b", with "/" in keys escaped."""
-    return "".join("/" + (str(p).replace("/", "\\/") if isinstance(p, str) else str(p)) for p in path)
-
-
 def is_variable(value: str) -> bool:
     return REGEX_VARIABLES.search(value) is not None
-
-
-def is_reference(value: str) -> bool:
-    return REGEX_REFERENCES.search(value) is not None
-
-
-def _walk(doc: Any, path: Path, action: Any) -> Any:
-    """traverse.go: act on leaves and keys; descend into whatever the action returned."""
-    element = action(doc, path, False) if not isinstance(doc, (dict, list)) else doc
-    if isinstance(element, dict):
-        out: dict[Any, Any] = {}
-        for key, child in element.items():
-            new_key = action(key, path, True) if isinstance(key, str) else key
-            if new_key is None:
-                new_key = key
-            elif not isinstance(new_key, str):
-                raise VariableError(f'expected string after substituting variables in key "{key}"', path=path)
-            out[new_key] = _walk(child, (*path, key), action)
-        return out
-    if isinstance(element, list):
-        return [_walk(child, (*path, i), action) for i, child in enumerate(element)]
-    return element
 
 
 # --- variables ---------------------------------------------------------------------------
@@ -115,17 +83,34 @@ def _at_path(ctx: Context, path: Path) -> str:
     return out
 
 
+# per variable text, its compiled query, or why it does not compile
+_QUERIES: dict[str, Eval | str] = {}
+
+
+def _query(variable: str) -> Eval | str:
+    found = _QUERIES.get(variable)
+    if found is None:
+        query = variable.strip()
+        if query == "":
+            found = "invalid query (nil)"
+        else:
+            try:
+                found = jmes.evaluator(query)
+            except jmes.JMESError as e:
+                found = f"incorrect query {query}: {e}"
+        if len(_QUERIES) >= 16384:
+            _QUERIES.clear()
+        _QUERIES[variable] = found
+    return found
+
+
 def _resolve(ctx: Context, variable: str) -> Any:
     """DefaultVariableResolver: context.Query."""
-    query = variable.strip()
-    if query == "":
-        raise _QueryError("invalid query (nil)")
+    run = _query(variable)
+    if isinstance(run, str):
+        raise _QueryError(run)
     try:
-        jmes.compile(query)
-    except jmes.JMESError as e:
-        raise _QueryError(f"incorrect query {query}: {e}") from None
-    try:
-        return jmes.search(query, ctx.data)
+        return jmes.apply(run, ctx.data)
     except jmes.JMESError as e:
         raise _QueryError(f"JMESPath query failed: {e}") from None
 
@@ -139,9 +124,32 @@ def _is_delete(ctx: Context) -> bool:
     return isinstance(request, dict) and request.get("operation") == "DELETE"
 
 
+# per template string, its variables: (the match, starts the string, the variable text, the query)
+_Occurrence = tuple[str, bool, str, str]
+_TEMPLATES: dict[str, tuple[_Occurrence, ...]] = {}
+
+
+def _occurrences(value: str) -> tuple[_Occurrence, ...]:
+    found = _TEMPLATES.get(value)
+    if found is None:
+        out = []
+        for m in REGEX_VARIABLES.finditer(value):
+            old = m.group(0)
+            initial = _REGEX_VARIABLE_INIT.match(old) is not None
+            v = old if initial else old[1:]
+            out.append((old, initial, v, v.replace("{{", "").replace("}}", "").strip()))
+        found = tuple(out)
+        if len(_TEMPLATES) >= 16384:
+            _TEMPLATES.clear()
+        _TEMPLATES[value] = found
+    return found
+
+
 def _substitute_string(value: str, ctx: Context, path: Path) -> Any:
+    matches = _occurrences(value) if "{{" in value else ()
+    if not matches:
+        return _unescape(value)
     delete = _is_delete(ctx)
-    matches = [m.group(0) for m in REGEX_VARIABLES.finditer(value)]
     passes = 0
     while matches:
         passes += 1
@@ -150,10 +158,7 @@ def _substitute_string(value: str, ctx: Context, path: Path) -> Any:
                 f"variable substitution did not terminate at path {traversal_path(path)}", path=path
             )
         original = value
-        for old in matches:
-            initial = _REGEX_VARIABLE_INIT.match(old) is not None
-            v = old if initial else old[1:]
-            variable = v.replace("{{", "").replace("}}", "").strip()
+        for old, initial, v, variable in matches:
             if variable == "@":
                 variable = _at_path(ctx, path)
             if delete:
@@ -172,107 +177,88 @@ def _substitute_string(value: str, ctx: Context, path: Path) -> Any:
             text = substituted if isinstance(substituted, str) else go_json(substituted)
             # vars.go substituteVarInPattern replaces in the pattern as it was before this pass
             value = original.replace(prefix + v, prefix + text, 1)
-        matches = [m.group(0) for m in REGEX_VARIABLES.finditer(value)]
+        matches = _occurrences(value) if "{{" in value else ()
+    return _unescape(value)
+
+
+def _unescape(value: str) -> str:
+    if "\\{{" not in value:
+        return value
     for m in REGEX_ESCP_VARIABLES.finditer(value):
         value = value.replace(m.group(0), m.group(0)[1:])
     return value
 
 
-# --- references ---------------------------------------------------------------------------
-
-_ANCHOR = re.compile(r"^(?:\(|\^\(|=\(|\+\(|X\(|<\()(.+)\)$")
-_REF_OPERATORS = (">=", "<=", ">", "<", "!")
-
-
-def _remove_anchors(path: str) -> str:
-    components = path.split("/")
-    if components and components[0] == "":
-        components = components[1:]
-    cleaned = [m.group(1) if (m := _ANCHOR.match(c)) else c for c in components]
-    joined = posixpath.normpath("/".join(cleaned)) if any(cleaned) else ""
-    joined = "" if joined == "." else joined
-    return "/" + joined.lstrip("/") if path.startswith("/") else joined
-
-
-def _leaf_paths(doc: Any, path: Path, out: list[tuple[str, Any]]) -> None:
-    out.append((traversal_path(path), doc))
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            _leaf_paths(v, (*path, k), out)
-    elif isinstance(doc, list):
-        for i, v in enumerate(doc):
-            _leaf_paths(v, (*path, i), out)
-
-
-def _resolve_reference(full: Any, base: Path, reference: str, path: Path) -> Any:
-    ref = reference.strip("$()")
-    op = next((o for o in _REF_OPERATORS if len(ref) >= 2 and ref.startswith(o)), "")
-    ref = ref[len(op) :]
-    if not ref:
-        raise VariableError(
-            f"failed to resolve {reference} at path {traversal_path(path)}: expected path, found empty reference"
-        )
-    here = traversal_path(path)
-    target = ref if ref.startswith("/") else posixpath.normpath(posixpath.join(here or "/", ref))
-    found: Any = None
-    entries: list[tuple[str, Any]] = []
-    _leaf_paths(full, base, entries)
-    for p, element in entries:
-        if _remove_anchors(p) == target:
-            found = element
-    if op == "" or found is None:
-        return found
-    if isinstance(found, str):
-        return op + found
-    if isinstance(found, bool) or not isinstance(found, (int, float)):
-        raise VariableError(f"incorrect expression: operator {op} does not match with value {found}")
-    return op + (str(found) if isinstance(found, int) else f"{found:f}")
-
-
-def _substitute_references(document: Any, base: Path) -> Any:
-    def action(value: Any, path: Path, is_key: bool) -> Any:
-        if not isinstance(value, str):
-            return value
-        for old in REGEX_REFERENCES.findall(value):
-            initial = old[:2] == "$("
-            v = old if initial else old[1:]
-            resolved = _resolve_reference(document, base, v, path)
-            if resolved is None:
-                raise VariableError(f"got nil resolved variable {v} at path {traversal_path(path)}: <nil>")
-            if not isinstance(resolved, str):
-                raise VariableError(
-                    f"NotResolvedReferenceErr,reference {v} not resolved at path {traversal_path(path)}"
-                )
-            value = value.replace(old, ("" if initial else old[0]) + resolved, 1)
-        for m in REGEX_ESCP_REFERENCES.finditer(value):
-            value = value.replace(m.group(0), m.group(0)[1:])
-        return value
-
-    return _walk(document, base, action)
-
-
 # --- public API ---------------------------------------------------------------------------
 
 
-def _scan(doc: Any) -> bool:
-    if isinstance(doc, str):
-        return "{{" in doc or "$(" in doc
+def _variables_action(ctx: Context) -> Any:
+    def action(value: Any, at: Path, is_key: bool) -> Any:
+        return _substitute_string(value, ctx, at) if isinstance(value, str) else value
+
+    return action
+
+
+def _leaf(value: str, ctx: Context, path: Path) -> Any:
+    out = _substitute_string(value, ctx, path)
+    if isinstance(out, (dict, list)):  # a substituted map or list is walked again
+        return _substitute_variables(out, ctx, path, False, False)
+    return out
+
+
+def _substitute_variables(doc: Any, ctx: Context, path: Path, share: bool, policy: bool = True) -> Any:
+    """`walk` with the variables action, on a container without references. In a `policy`
+    document only what holds `{{` is visited and the rest is copied (or, with `share`,
+    reused as is); anything else (a substituted value) is walked whole into a copy."""
     if isinstance(doc, dict):
-        return any(_scan(k) or _scan(v) for k, v in doc.items())
-    if isinstance(doc, list):
-        return any(_scan(v) for v in doc)
-    return False
+        out: dict[Any, Any] = {}
+        for key, child in doc.items():
+            new_key = key
+            if isinstance(key, str) and "{{" in key:
+                new_key = _substitute_string(key, ctx, path)
+                if new_key is None:
+                    new_key = key
+                elif not isinstance(new_key, str):
+                    raise VariableError(
+                        f'expected string after substituting variables in key "{key}"', path=path
+                    )
+            if isinstance(child, str):
+                if "{{" in child:
+                    child = _leaf(child, ctx, (*path, key))
+            elif isinstance(child, (dict, list)):
+                if not policy or markers(child):
+                    child = _substitute_variables(child, ctx, (*path, key), share, policy)
+                elif not share:
+                    child = copy_tree(child)
+            out[new_key] = child
+        return out
+    items: list[Any] = []
+    for i, child in enumerate(doc):
+        if isinstance(child, str):
+            if "{{" in child:
+                child = _leaf(child, ctx, (*path, i))
+        elif isinstance(child, (dict, list)):
+            if not policy or markers(child):
+                child = _substitute_variables(child, ctx, (*path, i), share, policy)
+            elif not share:
+                child = copy_tree(child)
+        items.append(child)
+    return items
 
 
-# Policy documents are substituted once per resource but rarely hold a variable: remember,
-# per document object, whether it has anything to substitute.
-_scan_document = identity_memo(8192)(_scan)
-
-
-def _has_markers(doc: Any) -> bool:
-    if not isinstance(doc, (dict, list)):
-        return isinstance(doc, str) and ("{{" in doc or "$(" in doc)
-    return _scan_document(doc)
+def _substitute(document: Any, ctx: Context, path: Path, share: bool) -> Any:
+    if isinstance(document, str):
+        if "$(" in document:
+            return walk(substitute_references(document, path), path, _variables_action(ctx))
+        return _leaf(document, ctx, path) if "{{" in document else document
+    if not isinstance(document, (dict, list)):
+        return document
+    found = markers(document)
+    if not found:
+        return document
+    if found & REFS:
+        return walk(substitute_references(document, path), path, _variables_action(ctx))
+    return _substitute_variables(document, ctx, path, share)
 
 
 def substitute_all(document: Any, ctx: Context, *, path: Path = ()) -> Any:
@@ -280,20 +266,21 @@ def substitute_all(document: Any, ctx: Context, *, path: Path = ()) -> Any:
     (it decides what `{{@}}` means and appears in error messages).
 
     A document with neither `{{` nor `$(` anywhere comes back as is (not a copy): there is
-    nothing to substitute and no escape to remove, and no caller edits what it gets back."""
-    if not _has_markers(document):
-        return document
-    document = _substitute_references(document, path)
+    nothing to substitute and no escape to remove, and no caller edits what it gets back.
+    Otherwise the result is a new tree (a caller may edit it)."""
+    return _substitute(document, ctx, path, False)
 
-    def action(value: Any, at: Path, is_key: bool) -> Any:
-        return _substitute_string(value, ctx, at) if isinstance(value, str) else value
 
-    return _walk(document, path, action)
+def substitute_shared(document: Any, ctx: Context, *, path: Path = ()) -> Any:
+    """`substitute_all` for callers that only read the result (patterns, conditions, messages):
+    the parts without variables are the document's own objects, not copies."""
+    return _substitute(document, ctx, path, True)
 
 
 def substitute_in_preconditions(document: Any, ctx: Context, *, path: Path = ()) -> Any:
-    """SubstituteAllInPreconditions: the same resolution and errors as `substitute_all`."""
-    return substitute_all(document, ctx, path=path)
+    """SubstituteAllInPreconditions: the same resolution and errors as `substitute_all`
+    (the result is only read: see `substitute_shared`)."""
+    return _substitute(document, ctx, path, True)
 
 
 def substitute_in_conditions(conditions: Any, ctx: Context, *, path: Path = ()) -> Any:

@@ -663,3 +663,41 @@ def test_empty_resource_list_passes_map_pattern() -> None:
 
 def test_add_if_not_present_is_a_literal_key_in_validate() -> None:
     assert match_pattern({"a": 1}, {"+(a)": "*"}) is not None
+
+
+def test_a_pattern_becomes_one_node_walked_many_times() -> None:
+    from argogate.engine.pattern.walker import node_of
+
+    pattern = {"spec": {"containers": [{"name": "*", "image": "!*:latest"}]}}
+    assert node_of(pattern) is node_of(pattern)
+    good = {"spec": {"containers": [{"name": "a", "image": "nginx:1"}]}}
+    bad = {"spec": {"containers": [{"name": "a", "image": "nginx:1"}, {"name": "b", "image": "x:latest"}]}}
+    for _ in range(3):  # the remembered node gives the same verdicts every time
+        assert match_pattern(good, pattern) is None
+        assert match_pattern(bad, pattern) == PatternError(
+            ("spec", "containers", 1, "image"),
+            "resource value 'x:latest' does not match '!*:latest' at path /spec/containers/1/image/",
+            False,
+        )
+
+
+def test_anchor_state_is_per_walk() -> None:
+    # keys_are_missing looks at the anchors one walk saw; a shared node must not carry them over
+    pattern = {"spec": {"(missing)": "x", "replicas": ">5"}}
+    assert match_pattern({"spec": {"replicas": 3}}, pattern) == PatternError(
+        None, "conditional anchor mismatch: conditional anchor key doesn't exist in the resource", True
+    )
+    assert match_pattern({"spec": {"missing": "x", "replicas": 3}}, pattern) == PatternError(
+        ("spec", "replicas"), "resource value '3' does not match '>5' at path /spec/replicas/", False
+    )
+
+
+def test_wildcard_expansion_per_resource_with_a_shared_node() -> None:
+    pattern = {"metadata": {"labels": {"team/*": "?*"}}, "spec": {"replicas": ">0"}}
+    ok = {"metadata": {"labels": {"team/a": "x"}}, "spec": {"replicas": 1}}
+    other = {"metadata": {"labels": {"team/b": ""}}, "spec": {"replicas": 1}}
+    assert match_pattern(ok, pattern) is None
+    err = match_pattern(other, pattern)
+    assert err is not None and err.path == ("metadata", "labels", "team/b")
+    assert match_pattern(ok, pattern) is None
+    assert pattern == {"metadata": {"labels": {"team/*": "?*"}}, "spec": {"replicas": ">0"}}

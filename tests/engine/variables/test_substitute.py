@@ -162,3 +162,48 @@ def test_documents_with_variables_are_substituted_into_a_copy(document: Any, exp
         out = substitute_all(document, ctx)
         assert out == expected and out is not document
     assert repr(document) == before
+
+
+def test_shared_substitution_reuses_the_parts_without_variables() -> None:
+    from argogate.engine.variables.substitute import substitute_shared
+
+    ctx = Context({"request": {"object": {"metadata": {"name": "n"}}}})
+    plain = {"containers": [{"image": "x"}]}
+    document = {"name": "{{ request.object.metadata.name }}", "spec": plain}
+    shared = substitute_shared(document, ctx)
+    copied = substitute_all(document, ctx)
+    assert shared == copied == {"name": "n", "spec": {"containers": [{"image": "x"}]}}
+    assert shared["spec"] is plain  # read-only callers get the policy's own objects
+    assert copied["spec"] is not plain and copied["spec"]["containers"][0] is not plain["containers"][0]
+
+
+def test_the_same_template_follows_the_operation() -> None:
+    # the template's parse is remembered; DELETE must still read oldObject
+    template = "name={{ request.object.metadata.name }}"
+    create = _ctx()
+    delete = _ctx(operation="DELETE", oldObject={"metadata": {"name": "old"}})
+    assert substitute_all(template, create) == "name=web"
+    assert substitute_all(template, delete) == "name=old"
+    assert substitute_all(template, create) == "name=web"
+
+
+def test_a_substituted_map_is_copied_and_walked() -> None:
+    ctx = _ctx()
+    out = substitute_all({"labels": "{{ request.object.metadata.labels }}", "cfg": "{{ cfg }}"}, ctx)
+    assert out == {"labels": {"app": "web", "tier": "1"}, "cfg": {"tmpl": "web"}}
+    assert out["labels"] is not ctx.data["request"]["object"]["metadata"]["labels"]
+
+
+@pytest.mark.parametrize(
+    ("document", "fragment"),
+    [
+        ({"a": ["ok", "{{ request.object.nope }}"]}, "at path /a/1"),
+        ({"a": {"b": "{{}}"}}, "invalid query (nil)"),
+        ({"a": {"b": "{{ a.[ }}"}}, "incorrect query a.["),
+    ],
+)
+def test_errors_name_the_path_and_repeat(document: Any, fragment: str) -> None:
+    for _ in range(2):  # the remembered query (or its error) gives the same message
+        with pytest.raises(VariableError) as info:
+            substitute_all(document, _ctx())
+        assert fragment in info.value.message
