@@ -142,6 +142,23 @@ def app_spec(ctx: AppContext, path: str) -> AppSpec:
     )
 
 
+def run() -> int:
+    """`argogate cmp generate`: generate for the current directory, write the outcome, its exit code.
+
+    stdout gets the manifests only on success: Argo CD would prune whatever a failed run left out.
+    """
+    import sys
+
+    outcome = generate(Path.cwd())
+    if outcome.stderr:
+        sys.stderr.write("\n".join(outcome.stderr) + "\n")
+        sys.stderr.flush()
+    if outcome.exit_code == 0:
+        sys.stdout.write(outcome.stdout)
+        sys.stdout.flush()
+    return outcome.exit_code
+
+
 def generate(cwd: Path, environ: Mapping[str, str] | None = None) -> Outcome:
     """The whole plugin run. Never raises an ArgogateError: it becomes a blocking Outcome."""
     env = os.environ if environ is None else environ

@@ -7,9 +7,6 @@ error (bad input, render failure, deadline), 3 is an argogate bug (stdout stays 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import click
 
 _ENV_HELP = """
@@ -33,13 +30,6 @@ def cmp_cmd() -> None:
 @cmp_cmd.command("generate", epilog=_ENV_HELP)
 def generate_cmd() -> int:
     """Render the app in the current directory, gate it, print the manifests (or block the sync)."""
-    from argogate.argocd.plugin import generate
+    from argogate.argocd.plugin import run
 
-    outcome = generate(Path.cwd())
-    if outcome.stderr:
-        sys.stderr.write("\n".join(outcome.stderr) + "\n")
-        sys.stderr.flush()
-    if outcome.exit_code == 0:
-        sys.stdout.write(outcome.stdout)
-        sys.stdout.flush()
-    return outcome.exit_code
+    return run()
