@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -143,6 +142,8 @@ def render_all(apps: Sequence[AppSpec], rctx: RenderContext) -> list[RenderedApp
     def lane(indexes: list[int]) -> None:
         for i in indexes:
             out[i] = _render_one(apps[i], replace(rctx, warnings=[]))
+
+    from concurrent.futures import ThreadPoolExecutor
 
     workers = max(1, min(os.cpu_count() or 1, len(lanes)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argogate-render") as pool:

@@ -22,7 +22,6 @@ parsed by the same functions app discovery uses for Application manifests.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +99,8 @@ class _Checker:
     def keys(self, d: dict[str, Any], allowed: tuple[str, ...], path: Path_) -> None:
         for k in d:
             if k not in allowed:
+                import difflib
+
                 close = difflib.get_close_matches(str(k), allowed, n=1)
                 hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(allowed)}"
                 raise self.fail((*path, k), f"unknown key {'.'.join(map(str, (*path, k)))!r}", hint)

@@ -16,7 +16,8 @@ Everything the user must read on failure goes to stderr (`messages.py`).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -179,8 +180,6 @@ def generate(cwd: Path, environ: Mapping[str, str] | None = None) -> Outcome:
 def _generate(
     cwd: Path, root: RepoRoot, ctx: AppContext, settings: GateSettings, deadline: Deadline
 ) -> Outcome:
-    from concurrent.futures import ThreadPoolExecutor
-
     from argogate.config import load_config
     from argogate.render import render_app
     from argogate.yamlio import dump_stream
@@ -193,27 +192,26 @@ def _generate(
     # is pure Python and the render mostly waits on a child process, and each was about a
     # quarter of a plugin run. A policy error still wins over a render error, as when the
     # policies were loaded first.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(_policies, root, cfg.policies, cfg.exceptions, settings)
-        try:
-            rel = cwd.relative_to(root.path).as_posix() if cwd != root.path else "."
-            spec = app_spec(ctx, rel)
-            options = replace(
-                cfg.render,
-                kube_version=ctx.kube_version or cfg.render.kube_version,
-                api_versions=ctx.api_versions or cfg.render.api_versions,
-                allow_remote=settings.allow_remote,
-                timeout=min(cfg.render.timeout, settings.deadline),
-            )
-            with (
-                deadline.guard("rendering the app"),
-                DeadlineRenderContext(root.path, options=options, deadline=deadline) as rctx,
-            ):
-                rendered = render_app(spec, rctx)
-        except BaseException:
-            loading.result()
-            raise
-        policies, found = loading.result()
+    loading = _Background(_policies, root, cfg.policies, cfg.exceptions, settings)
+    try:
+        rel = cwd.relative_to(root.path).as_posix() if cwd != root.path else "."
+        spec = app_spec(ctx, rel)
+        options = replace(
+            cfg.render,
+            kube_version=ctx.kube_version or cfg.render.kube_version,
+            api_versions=ctx.api_versions or cfg.render.api_versions,
+            allow_remote=settings.allow_remote,
+            timeout=min(cfg.render.timeout, settings.deadline),
+        )
+        with (
+            deadline.guard("rendering the app"),
+            DeadlineRenderContext(root.path, options=options, deadline=deadline) as rctx,
+        ):
+            rendered = render_app(spec, rctx)
+    except BaseException:
+        loading.result()
+        raise
+    policies, found = loading.result()
     if not rendered.objects and not (settings.allow_empty or ctx.flag("allowEmpty")):
         raise RenderError(
             f"app {spec.name} rendered zero objects at {rel}",
@@ -245,6 +243,31 @@ def _generate(
     stderr += [f"warning: {w}" for w in rendered.warnings]
     docs = output_objects(rendered, result, settings, audit)
     return Outcome(EXIT_OK, dump_stream(docs), stderr)
+
+
+class _Background:
+    """`fn(*args)` on a thread; `result()` waits, then returns its value or raises its exception.
+
+    What `concurrent.futures` gave here, without its import (and logging's) on every plugin run.
+    """
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _policies(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from argogate.engine import handlers, parallel
 from argogate.engine.api import ImageVerifier, InMemoryLookup, ResourceLookup
-from argogate.engine.celpolicies.model import CelPolicySet
+from argogate.engine.celpolicies.policyset import CelPolicySet
 from argogate.engine.context import Context
 from argogate.engine.contextentries import load_entries
 from argogate.engine.exceptions import find_exception

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from argogate.engine import autogen
-from argogate.engine.celpolicies.model import CelPolicyError, CelPolicySet
+from argogate.engine.celpolicies.policyset import CelPolicyError, CelPolicySet
 from argogate.errors import ArgogateError, PolicyLoadError
 from argogate.model.policy import ExceptionEntry, Policy, PolicyException
 from argogate.model.result import Origin

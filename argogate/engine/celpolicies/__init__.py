@@ -14,13 +14,8 @@ if TYPE_CHECKING:
     from argogate.engine.celpolicies.compile import compile_binding, compile_exception, compile_policy
     from argogate.engine.celpolicies.context import CelContext
     from argogate.engine.celpolicies.evaluate import CelEnv, CelOutput, evaluate_resource
-    from argogate.engine.celpolicies.model import (
-        CelBinding,
-        CelException,
-        CelPolicy,
-        CelPolicyError,
-        CelPolicySet,
-    )
+    from argogate.engine.celpolicies.model import CelBinding, CelException, CelPolicy
+    from argogate.engine.celpolicies.policyset import CelPolicyError, CelPolicySet
 
 # Loaded on first use: a policy set without CEL kinds (most of them) never pays for the CEL
 # interpreter's import, a sixth of a plugin run's start-up.
@@ -31,8 +26,8 @@ _WHERE = {
     "CelException": "model",
     "CelOutput": "evaluate",
     "CelPolicy": "model",
-    "CelPolicyError": "model",
-    "CelPolicySet": "model",
+    "CelPolicyError": "policyset",
+    "CelPolicySet": "policyset",
     "compile_binding": "compile",
     "compile_exception": "compile",
     "compile_policy": "compile",

@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from argogate.engine.celpolicies.policyset import CelPolicyError, CelPolicySet
 from argogate.model.result import Origin
 
 if TYPE_CHECKING:
@@ -48,13 +49,6 @@ DECLARATIONS: dict[str, tuple[str, ...]] = {
     "vap": ("object", "oldObject", "request", "namespaceObject", "variables", "params", "authorizer"),
     "exception": ("object", "oldObject", "request", "namespaceObject", *_KYVERNO_LIBS),
 }
-
-
-class CelPolicyError(ValueError):
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
 
 
 def compile_expr(
@@ -183,15 +177,4 @@ class CelException:
         return any(name == policy.name and kind == policy.kind for name, kind in self.policy_refs)
 
 
-@dataclass
-class CelPolicySet:
-    """Everything the engine needs to evaluate the CEL policy kinds of a run."""
-
-    policies: list[CelPolicy] = field(default_factory=list)
-    bindings: list[CelBinding] = field(default_factory=list)
-    exceptions: list[CelException] = field(default_factory=list)
-    # other Kubernetes objects kept beside the policies: candidate parameter resources
-    objects: list[dict[str, Any]] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.policies)
+__all__ = ["CelPolicyError", "CelPolicySet"]  # defined in policyset, still importable from here

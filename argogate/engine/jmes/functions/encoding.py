@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 from typing import Any
 
@@ -107,6 +106,8 @@ class EncodingFunctions:
 
     @signature(S)
     def _func_sha256(self, s: str) -> str:
+        import hashlib  # here, not at the top: loading OpenSSL cost every start-up 2 ms
+
         return hashlib.sha256(s.encode()).hexdigest()
 
     @signature(S)
