@@ -89,32 +89,6 @@ def key_info(pattern: dict[Any, Any]) -> _KeyInfo:
 _CONTAINERS = (dict, list)
 
 
-def copy_patch(node: Any, memo: dict[int, Any] | None = None) -> Any:
-    """A deep copy of a parsed YAML/JSON tree (dicts, lists, immutable scalars), several times faster than deepcopy.
-
-    Like deepcopy it keeps shared nodes (YAML aliases) shared in the copy, because the
-    preprocessing edits the copy in place.
-    """
-    if not isinstance(node, _CONTAINERS):
-        return node
-    if memo is None:
-        memo = {}
-    done = memo.get(id(node))
-    if done is not None:
-        return done
-    if isinstance(node, dict):
-        copied: dict[Any, Any] = {}
-        memo[id(node)] = copied
-        for k, v in node.items():
-            copied[k] = copy_patch(v, memo) if isinstance(v, _CONTAINERS) else v
-        return copied
-    items: list[Any] = []
-    memo[id(node)] = items
-    for v in node:
-        items.append(copy_patch(v, memo) if isinstance(v, _CONTAINERS) else v)
-    return items
-
-
 def rename_key(pattern: dict[str, Any], old: str, new: str) -> None:
     items = [(new if k == old else k, v) for k, v in pattern.items()]
     pattern.clear()

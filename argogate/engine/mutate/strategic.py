@@ -39,14 +39,13 @@ from argogate.engine.mutate.anchorkeys import (
     PreprocessError,
     anchor_flags,
     bare_key,
-    copy_patch,
     delete_anchors,
     delete_condition_elements,
     key_info,
     parse_anchor,
     rename_key,
 )
-from argogate.engine.mutate.merge import MergeError, merge
+from argogate.engine.mutate.merge import MergeError, copy_tree, merge
 from argogate.engine.mutate.outcome import MutateOutcome, success_message
 from argogate.engine.pattern import match_pattern
 from argogate.engine.pattern.scalar import validate_value
@@ -98,7 +97,7 @@ def strategic_merge(
     for callers that word their own. With `owned`, the caller hands `patch` over (a fresh
     tree nobody else holds) and preprocessing edits it in place instead of a copy."""
     try:
-        preprocessed = _preprocess(patch if owned else copy_patch(patch), resource, matcher)
+        preprocessed = _preprocess(patch if owned else copy_tree(patch), resource, matcher)
     except PreprocessError as exc:
         return "error", resource, f"failed to patch resource: failed to preProcess rule: {exc}"
     if preprocessed == {} and isinstance(resource, dict):
@@ -117,7 +116,7 @@ def strategic_merge(
 
 def preprocess(patch: Any, resource: Any, *, matcher: Matcher | None = None) -> Any:
     """The patch Kyverno hands to kyaml; `{}` when a condition fails (kyverno `strategicMergePatch`)."""
-    return _preprocess(copy_patch(patch), resource, matcher)
+    return _preprocess(copy_tree(patch), resource, matcher)
 
 
 def _preprocess(pattern: Any, resource: Any, matcher: Matcher | None) -> Any:
@@ -199,7 +198,7 @@ class _Preprocessor:
             any_global_passed = False
             last_global: _GlobalConditionError | None = None
             # kyverno quirk: one copy is shared by all resource elements, so `+()` renames leak across them
-            element_copy = copy_patch(element)
+            element_copy = copy_tree(element)
             for resource_element in resource_elements:
                 try:
                     self.recurse(element_copy, resource_element)
@@ -273,8 +272,8 @@ def _handle_add_if_not_present(pattern: Any, resource: Any) -> int:
 def _handle_pattern_name(pattern: list[Any], element: dict[str, Any], resource_element: Any) -> None:
     if not isinstance(resource_element, dict) or resource_element.get("name") in (None, ""):
         return
-    new = copy_patch(element)
+    new = copy_tree(element)
     if delete_anchors(new, True, False):
         return
-    new["name"] = copy_patch(resource_element["name"])
+    new["name"] = copy_tree(resource_element["name"])
     pattern.append(new)
