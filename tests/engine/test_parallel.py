@@ -29,6 +29,8 @@ def test_ranges(n: int, parts: int, expected: list[tuple[int, int]]) -> None:
 
 def test_jobs_for(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    # a thread another test left running (a loopback server) would make forking unsafe here
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
     monkeypatch.delenv("ARGOGATE_JOBS", raising=False)
     assert parallel.jobs_for(parallel.MIN_RESOURCES - 1) == 1
     assert parallel.jobs_for(parallel.MIN_RESOURCES) == 4
@@ -109,3 +111,10 @@ def test_parallel_evaluation_equals_serial(monkeypatch: pytest.MonkeyPatch) -> N
     assert forked.resources == serial.resources
     assert forked.generated == serial.generated
     assert any(r != o for r, o in zip(serial.resources, resources, strict=True))
+
+
+def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.delenv("ARGOGATE_JOBS", raising=False)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
+    assert parallel.workers() == 1
