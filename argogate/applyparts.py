@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from argogate.engine.pipeline import Evaluation
-from argogate.errors import EXIT_OK, EXIT_POLICY_FAIL
-from argogate.model.result import RuleResult, RuleStatus
+from argogate.model.result import RuleResult, RuleStatus, status_summary, verdict
 
 
 @dataclass
@@ -27,13 +26,11 @@ class Part:
     notes: list[str] = field(default_factory=list)  # stderr lines (manifest output)
     counts: Counter[str] = field(default_factory=Counter)
     blocking: int = 0
-    failed: int = 0
 
 
 def _tally(part: Part, results: list[RuleResult]) -> Part:
     part.counts.update(r.status.value for r in results)
     part.blocking = sum(1 for r in results if r.blocks)
-    part.failed = part.counts.get(RuleStatus.FAIL.value, 0)
     return part
 
 
@@ -55,13 +52,8 @@ def manifests_part(ev: Evaluation) -> Part:
     return _tally(part, ev.results)
 
 
-def summary(counts: Counter[str]) -> dict[str, int]:
-    """`Report.summary` of the joined parts."""
-    return {s.value: counts.get(s.value, 0) for s in RuleStatus}
-
-
 def summary_line(counts: Counter[str], blocking: int) -> str:
-    s = summary(counts)
+    s = status_summary(counts)
     return (
         f"pass: {s['pass']}, fail: {s['fail']} ({blocking} blocking), warn: {s['warn']}, "
         f"error: {s['error']}, skip: {s['skip']}"
@@ -79,10 +71,10 @@ def write_json(parts: Iterable[Part], out: TextIO, *, name: str, fail_on_audit: 
             _add(total, part)
             yield part.results
 
-    for chunk in report_chunks(name, encoded(), lambda: summary(total.counts)):
+    for chunk in report_chunks(name, encoded(), lambda: status_summary(total.counts)):
         out.write(chunk)
     out.write("\n")
-    return exit_code(total, fail_on_audit)
+    return verdict(total.blocking, total.counts[RuleStatus.FAIL.value], fail_on_audit=fail_on_audit)
 
 
 def write_manifests(parts: Iterable[Part], out: TextIO, err: TextIO, *, fail_on_audit: bool) -> int:
@@ -105,15 +97,9 @@ def write_manifests(parts: Iterable[Part], out: TextIO, err: TextIO, *, fail_on_
         out.write(text if first else "---\n" + text)
         first = False
     err.write(summary_line(total.counts, total.blocking) + "\n")
-    return exit_code(total, fail_on_audit)
+    return verdict(total.blocking, total.counts[RuleStatus.FAIL.value], fail_on_audit=fail_on_audit)
 
 
 def _add(total: Part, part: Part) -> None:
     total.counts.update(part.counts)
     total.blocking += part.blocking
-    total.failed += part.failed
-
-
-def exit_code(total: Part, fail_on_audit: bool) -> int:
-    """`Report.exit_code` from the counts."""
-    return EXIT_POLICY_FAIL if total.blocking or (fail_on_audit and total.failed) else EXIT_OK

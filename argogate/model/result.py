@@ -15,6 +15,7 @@ A rule that does not match a resource produces no result at all, as in Kyverno.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -95,17 +96,25 @@ class Report:
     results: list[RuleResult] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
-        counts = Counter(r.status.value for r in self.results)
-        return {s.value: counts.get(s.value, 0) for s in RuleStatus}
+        return status_summary(Counter(r.status.value for r in self.results))
 
     @property
     def blocking(self) -> list[RuleResult]:
         return [r for r in self.results if r.blocks]
 
     def exit_code(self, *, fail_on_audit: bool = False) -> int:
-        if any(r.blocks or (fail_on_audit and r.status is RuleStatus.FAIL) for r in self.results):
-            return EXIT_POLICY_FAIL
-        return EXIT_OK
+        failed = sum(1 for r in self.results if r.status is RuleStatus.FAIL)
+        return verdict(len(self.blocking), failed, fail_on_audit=fail_on_audit)
 
     def extend(self, results: list[RuleResult]) -> None:
         self.results.extend(results)
+
+
+def status_summary(counts: Mapping[str, int]) -> dict[str, int]:
+    """Results per status value, every status present (a PolicyReport's `summary`)."""
+    return {s.value: counts.get(s.value, 0) for s in RuleStatus}
+
+
+def verdict(blocking: int, failed: int, *, fail_on_audit: bool) -> int:
+    """The exit code of a run: 1 when an enforced rule failed (any rule, with `fail_on_audit`)."""
+    return EXIT_POLICY_FAIL if blocking or (fail_on_audit and failed) else EXIT_OK

@@ -168,8 +168,14 @@ def report_chunks(name: str, encoded_parts: Iterable[str], summary: Callable[[],
 
 
 def _report_chunks(report: Report, name: str) -> Iterator[str]:
-    # entry by entry: one joined string per report would double the peak at 10,000 resources
-    return report_chunks(name, (encode_results((r,)) for r in report.results), report.summary)
+    # in batches: one joined string per report would double the peak at 10,000 resources, and one
+    # entry at a time would lose `encode_results`' per-resource and per-rule reuse
+    results = report.results
+    batches = (encode_results(results[i : i + _BATCH]) for i in range(0, len(results), _BATCH))
+    return report_chunks(name, batches, report.summary)
+
+
+_BATCH = 1000
 
 
 def render_yaml(run: CheckResult) -> str:
