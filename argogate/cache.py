@@ -378,13 +378,14 @@ class CheckCache:
 
 def open_cache(directory: str | Path | None, root: Path, policies: Any) -> CheckCache | None:
     """The cache for one check; None when there is none (no directory, or ARGOGATE_NO_CACHE=1)."""
-    if not directory or os.environ.get("ARGOGATE_NO_CACHE"):
+    if not directory or not enabled(directory):
         return None
     return CheckCache(Path(directory), root, policies)
 
 
-def iter_entries(directory: Path) -> Iterable[Path]:
-    return (directory / f"v{SCHEMA}").rglob("*.json")
+def enabled(directory: str | Path | None) -> bool:
+    """Whether `directory` is a cache to use: given, and not switched off by ARGOGATE_NO_CACHE."""
+    return bool(directory) and not os.environ.get("ARGOGATE_NO_CACHE")
 
 
 # --- size bound ------------------------------------------------------------------------------
@@ -455,7 +456,7 @@ def _unlink(path: str) -> bool:
 
 def prune_after_run(directory: str | Path | None, max_mb: float | None = None) -> Pruned | None:
     """`prune` to `max_mb` MiB (default ARGOGATE_CACHE_MAX_MB, else 256); None when caching is off."""
-    if not directory or os.environ.get("ARGOGATE_NO_CACHE"):
+    if not directory or not enabled(directory):
         return None
     limit = max_mb if max_mb is not None else max_mb_from_env()
     return prune(directory, int(limit * 1024 * 1024))
